@@ -1,0 +1,120 @@
+#include "cli.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "ergon/config.hpp"
+#include "ergon/errors.hpp"
+#include "ergon/io.hpp"
+
+namespace ergon::cli {
+namespace {
+
+std::string g_command_line;
+std::atomic<bool> g_interrupted{false};
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+extern "C" void on_signal(int) { g_interrupted.store(true); }
+
+}  // namespace
+
+void add_device_options(CLI::App& cmd, DeviceOptions& opts, bool with_beta) {
+  cmd.add_option("--config", opts.config_file, "TOML configuration file (see 'ergon config')");
+  cmd.add_option("--set", opts.sets, "override one key, e.g. --set lead.L.mu=6 (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->take_all();
+  cmd.add_option("--V", opts.V, "bias V: sets mu_L = +V and mu_R = -V (the paper's figures' convention)")
+      ->type_name("V");
+  if (with_beta) cmd.add_option("--beta", opts.beta, "inverse temperature of both leads")->type_name("BETA");
+}
+
+Config build_config(const DeviceOptions& opts) {
+  Config config;
+  if (!opts.config_file.empty()) load_config_file(config, opts.config_file);
+  if (!opts.V.empty()) {
+    for (const auto& s : opts.sets)
+      if (s.rfind("lead.L.mu", 0) == 0 || s.rfind("lead.R.mu", 0) == 0)
+        throw messages::usage(fmt::format("--V and --set {} both set the bias; use one of them", s));
+    set_bias(config.device, parse_number("--V", opts.V));
+  }
+  if (!opts.beta.empty()) {
+    for (const auto& s : opts.sets)
+      if (s.rfind("lead.L.beta", 0) == 0 || s.rfind("lead.R.beta", 0) == 0)
+        throw messages::usage(fmt::format("--beta and --set {} both set the temperature; use one of them", s));
+    const double beta = parse_number("--beta", opts.beta);
+    set_real(config, "lead.L.beta", beta);
+    set_real(config, "lead.R.beta", beta);
+  }
+  apply_assignments(config, opts.sets);
+  validate(config);
+  return config;
+}
+
+const std::string& command_line() { return g_command_line; }
+
+void set_command_line(int argc, char** argv) {
+  g_command_line.clear();
+  for (int i = 0; i < argc; ++i) {
+    if (i) g_command_line += ' ';
+    g_command_line += argv[i];
+  }
+}
+
+void emit(const std::string& path, const std::string& content) {
+  if (path.empty() || path == "-") {
+    std::fwrite(content.data(), 1, content.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    write_file_atomic(path, content);
+  }
+}
+
+Progress::Progress(std::string label, double total)
+    : label_(std::move(label)), total_(total), active_(::isatty(STDERR_FILENO) != 0), start_(now_seconds()) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::update(double done) {
+  if (!active_) return;
+  const double t = now_seconds();
+  if (t - last_draw_ < 0.2) return;
+  last_draw_ = t;
+  const double frac = total_ > 0 ? std::min(1.0, done / total_) : 0.0;
+  const double elapsed = t - start_;
+  const double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0.0;
+  const int width = 30;
+  const int filled = static_cast<int>(frac * width);
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(width, '.');
+  std::fprintf(stderr, "\r%s [%s] %5.1f%%  elapsed %.0fs  ETA %.0fs ", label_.c_str(), bar.c_str(), 100 * frac, elapsed,
+               eta);
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (!active_) return;
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+  active_ = false;
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool interrupted() { return g_interrupted.load(); }
+
+}  // namespace ergon::cli

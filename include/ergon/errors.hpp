@@ -1,0 +1,56 @@
+// Errors and every user-facing message, in one place (src/messages.cpp).
+//
+// Each public entry point validates its input first and throws ergon::Error
+// with a one-line message that names the offending key or value and what is
+// allowed. The CLI prints the message and exits with exit_code().
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ergon {
+
+enum class ErrorKind {
+  usage,        // bad command line (exit 2)
+  config,       // bad configuration key or value (exit 2)
+  input,        // malformed input file (exit 2)
+  range,        // a run left the range it was set up for (exit 3)
+  numerical,    // a numerical method failed to converge (exit 3)
+  io,           // a file could not be read or written (exit 4)
+  interrupted,  // SIGINT / SIGTERM (exit 130)
+};
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  ErrorKind kind() const { return kind_; }
+  int exit_code() const;
+
+ private:
+  ErrorKind kind_;
+};
+
+// Message builders. Each returns the Error to throw.
+namespace messages {
+Error unknown_key(std::string_view key, std::string_view suggestion);
+Error bad_value(std::string_view key, std::string_view value, std::string_view allowed);
+Error not_finite(std::string_view key, double value);
+Error not_positive(std::string_view key, double value);
+Error negative(std::string_view key, double value);
+Error out_of_range(std::string_view key, double value, std::string_view allowed);
+Error both_set(std::string_view key_a, std::string_view key_b);
+Error config_parse(std::string_view file, std::string_view what, long line);
+Error cannot_read(std::string_view file, std::string_view why);
+Error cannot_write(std::string_view file, std::string_view why);
+Error bad_assignment(std::string_view text);
+Error bad_range(std::string_view option, std::string_view text);
+Error bad_number(std::string_view option, std::string_view text);
+Error malformed_file(std::string_view file, long line, std::string_view what);
+Error table_range(double bias, double x_over_x0, double lo, double hi);
+Error not_converged(std::string_view what, std::string_view detail);
+Error interrupted();
+Error usage(std::string_view what);
+}  // namespace messages
+
+}  // namespace ergon

@@ -1,0 +1,47 @@
+// Edge: result files. Atomic writes, CSV tables and provenance records.
+// Numerical kernels never call this module; commands do.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ergon/parameters.hpp"
+
+namespace ergon {
+
+// Writes `content` to `path` atomically: a temporary file in the same
+// directory, flushed and synced, then renamed over `path`. An interrupted run
+// never leaves a half-written file under the final name.
+void write_file_atomic(const std::string& path, const std::string& content);
+
+// Creates a directory (and parents); throws ergon::Error on failure.
+void ensure_directory(const std::string& path);
+
+// Reads a whole file; throws ergon::Error on failure.
+std::string read_file(const std::string& path);
+
+// A CSV table: header row, then rows of numbers in shortest round-trip form.
+// Non-finite values are refused (ergon never writes NaN): the caller decides
+// how to represent them before adding a row.
+class CsvTable {
+ public:
+  explicit CsvTable(std::vector<std::string> columns);
+  void add_row(const std::vector<double>& values);
+  std::string str() const;
+  std::size_t rows() const { return rows_; }
+
+ private:
+  std::vector<std::string> columns_;
+  std::string body_;
+  std::size_t rows_ = 0;
+};
+
+// Provenance recorded in every output: ergon version, git commit, host,
+// UTC time, command line, the effective configuration (JSON and TOML).
+nlohmann::json provenance(const Config& config, const std::string& command_line);
+
+// Formats a double for JSON/CSV output in shortest round-trip form.
+std::string format_number(double value);
+
+}  // namespace ergon

@@ -1,0 +1,18 @@
+// Thread-level parallelism shared by every stage: a static parallel map whose
+// result never depends on the number of threads.
+#pragma once
+
+#include <functional>
+
+namespace ergon {
+
+// Number of worker threads for a request: `threads` if > 0, else all cores.
+int resolve_threads(int threads);
+
+// Calls fn(i) for each i in [0, count) on up to `threads` threads (0 = all
+// cores), handing out indices dynamically. Deterministic as long as fn(i)
+// writes only its own slot. The first exception thrown by fn is rethrown on
+// the calling thread after all workers stop.
+void parallel_for(int count, int threads, const std::function<void(int)>& fn);
+
+}  // namespace ergon

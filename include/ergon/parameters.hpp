@@ -1,0 +1,113 @@
+// Stage 1: parameters. Plain value types, one per physical block, with the
+// paper's parameters as defaults (docs/model.md, "Parameters").
+//
+// Units: hbar = e = k_B = 1. Energies, frequencies and chemical potentials share
+// one energy unit; times are in hbar / (energy unit); the mass sets the unit of
+// x through x0 = sqrt(2 / (m w0)).
+#pragma once
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+namespace ergon {
+
+enum class LeadType {
+  lorentzian,  // kappa(w) = Gamma delta^2 / ((w - w_c)^2 + delta^2)
+  wideband,    // kappa(w) = Gamma, independent of w (center and width unused)
+};
+
+struct Lead {
+  LeadType type = LeadType::lorentzian;
+  double Gamma = 2.0;   // coupling strength (peak level width) [energy]
+  double center = 0.0;  // band centre w_a [energy]
+  double width = 1.0;   // band half-width delta_a [energy]
+  double mu = 0.0;      // chemical potential [energy]
+  double beta = 0.5;    // inverse temperature [1/energy]
+};
+
+struct Oscillator {
+  double w0 = 0.2;    // angular frequency [energy]
+  double mass = 1.0;  // mass m
+  // Exactly one of the coupling energy lambda = F x0 / 2 and the force per
+  // unit charge F is set; the default is lambda = 0.1.
+  std::optional<double> lambda = 0.1;  // [energy]
+  std::optional<double> force;         // F [energy / length]
+
+  // Zero-point length and momentum scales: a = x / x0 + i p / p0.
+  double x0() const { return std::sqrt(2.0 / (mass * w0)); }
+  double p0() const { return std::sqrt(2.0 * mass * w0); }
+  // Force per unit excess charge, F = 2 lambda / x0.
+  double F() const { return force ? *force : 2.0 * lambda.value_or(0.0) / x0(); }
+  // Coupling energy, lambda = F x0 / 2.
+  double coupling_energy() const { return lambda ? *lambda : force.value_or(0.0) * x0() / 2.0; }
+};
+
+struct Dot {
+  double eps = 0.0;  // level energy at x = 0 [energy]
+};
+
+// The electromechanical device: everything the electronic stage needs.
+struct Device {
+  Oscillator oscillator;
+  Dot dot;
+  Lead left{LeadType::lorentzian, 2.0, 0.5, 1.0, 0.0, 0.5};
+  Lead right{LeadType::lorentzian, 2.0, -0.5, 1.0, 0.0, 0.5};
+};
+
+// Integrator used by the Langevin sampler.
+enum class Integrator {
+  splitting,  // symmetric BAOAB splitting with exact Ornstein-Uhlenbeck step (default)
+  euler,      // the paper's explicit Euler scheme (its Eqs. C1-C2), biased
+};
+
+// Langevin sampler settings (stage 4, dynamics). Defaults reach a 1 %
+// standard error on the battery energy at the paper's parameters.
+struct Langevin {
+  Integrator integrator = Integrator::splitting;
+  double dt = 0.25;        // time step [hbar / energy]
+  double time = 4.0e7;     // sampled time summed over trajectories [hbar / energy]
+  double burn_in = 2.0e5;  // discarded time at the start of each trajectory
+  int trajectories = 64;   // independent trajectories (1 = the paper's single run)
+  unsigned long long seed = 1;
+  int batches = 64;  // batches for batch-means and jackknife errors
+};
+
+// Phase-space output grid (stage 5).
+struct PhaseSpace {
+  double alpha_max = 0.0;  // half-width of the Wigner grid in |alpha|; 0 = automatic
+  int bins = 201;          // bins per axis of the Wigner histogram
+};
+
+// Thermodynamics (stage 7).
+struct Thermo {
+  // Reference temperature for the free-energy work W_F; 0 = the leads'
+  // temperature (which must then be equal).
+  double temperature = 0.0;  // [energy]
+};
+
+// Energy-averaged solver (stage 4b).
+struct Averaged {
+  bool mean_force = true;   // include F <n>_x in the orbits (effective potential)
+  double tolerance = 1e-8;  // relative tolerance of the quadratures
+};
+
+// The whole effective configuration: what every output records.
+struct Config {
+  Device device;
+  Langevin langevin;
+  PhaseSpace phase_space;
+  Thermo thermo;
+  Averaged averaged;
+};
+
+// Sets mu_L = +V and mu_R = -V (the paper's figures' bias convention).
+inline void set_bias(Device& device, double V) {
+  device.left.mu = V;
+  device.right.mu = -V;
+}
+
+const char* to_string(LeadType type);
+const char* to_string(Integrator integrator);
+
+}  // namespace ergon

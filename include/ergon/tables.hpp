@@ -1,0 +1,74 @@
+// Stage 3: coefficient tables. The electronic coefficients <n>_x, D(x),
+// gamma(x) and I(x) on a uniform x grid, with their analytic x-derivatives,
+// interpolated by cubic Hermite polynomials (error O(h^4); measured in
+// tests/test_tables.cpp and stated in docs/model.md).
+#pragma once
+
+#include <vector>
+
+#include "ergon/electronic.hpp"
+
+namespace ergon {
+
+struct TableGrid {
+  double x_min = 0.0;  // [length]
+  double x_max = 0.0;  // [length]
+  int points = 0;      // nodes, both ends included (>= 2)
+  double spacing() const { return (x_max - x_min) / (points - 1); }
+  double node(int i) const { return i == points - 1 ? x_max : x_min + i * spacing(); }
+};
+
+// Grid spacing that resolves the electronic structure: a fraction of the
+// smallest electronic energy scale (temperatures, band widths, level width)
+// divided by |F|, which converts an energy shift of the level into a length.
+double natural_spacing(const Device& device);
+
+// Symmetric grid [-half_width, +half_width] with at most natural_spacing()
+// between nodes and an even number of intervals (so x = 0 is a node).
+TableGrid symmetric_grid(const Device& device, double half_width);
+
+class CoefficientTable {
+ public:
+  CoefficientTable() = default;
+  // Evaluates the model at every node (in parallel on `threads` threads; the
+  // result does not depend on the thread count).
+  CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads = 0);
+
+  const TableGrid& grid() const { return grid_; }
+  double x_min() const { return grid_.x_min; }
+  double x_max() const { return grid_.x_max; }
+  bool contains(double x) const { return x >= grid_.x_min && x <= grid_.x_max; }
+
+  // Interpolated values; x must lie in [x_min, x_max].
+  double n(double x) const { return eval(n_, dn_, x); }
+  double D(double x) const { return eval(D_, dD_, x); }
+  double gamma(double x) const { return eval(gamma_, dgamma_, x); }
+  double current(double x) const { return eval(I_, dI_, x); }
+  // Mean-force potential Phi(x) = -int_0^x F <n>_x' dx', so that the total
+  // conservative force is -m w0^2 x - dPhi/dx. Exact integral of the Hermite
+  // interpolant of <n>.
+  double potential(double x) const;
+
+  // Node data (for the fast engine and for output).
+  const std::vector<double>& n_nodes() const { return n_; }
+  const std::vector<double>& dn_nodes() const { return dn_; }
+  const std::vector<double>& D_nodes() const { return D_; }
+  const std::vector<double>& dD_nodes() const { return dD_; }
+  const std::vector<double>& gamma_nodes() const { return gamma_; }
+  const std::vector<double>& dgamma_nodes() const { return dgamma_; }
+  const std::vector<double>& current_nodes() const { return I_; }
+  double F() const { return F_; }
+  double mass() const { return mass_; }
+  double w0() const { return w0_; }
+
+ private:
+  double eval(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
+
+  TableGrid grid_;
+  double F_ = 0.0, mass_ = 1.0, w0_ = 1.0;
+  std::vector<double> n_, dn_, D_, dD_, gamma_, dgamma_, I_, dI_;
+  std::vector<double> cumulative_;  // int_{x_min}^{x_i} <n> dx
+  double cumulative_at_zero_ = 0.0;
+};
+
+}  // namespace ergon

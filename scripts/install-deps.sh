@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages ergon needs to build, test and plot.
+# Idempotent: packages already present are left as they are.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config git ca-certificates
+  libboost-dev libeigen3-dev libfmt-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev librandom123-dev
+  libgtest-dev libbenchmark-dev
+  python3 python3-numpy python3-matplotlib python3-pytest
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y --no-install-recommends "${missing[@]}"

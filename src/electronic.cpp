@@ -1,0 +1,300 @@
+// Stage 2: electronic steady state (docs/model.md, section "Electronic steady state").
+#include "ergon/electronic.hpp"
+
+#include <algorithm>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <vector>
+
+#include "ergon/config.hpp"
+#include "ergon/errors.hpp"
+
+namespace ergon {
+namespace {
+
+using cplx = std::complex<double>;
+constexpr double inv_two_pi = 0.5 / std::numbers::pi;
+
+// Fermi function and its complement, both without cancellation.
+double fermi(double beta, double mu, double w) { return 1.0 / (1.0 + std::exp(beta * (w - mu))); }
+double fermi_hole(double beta, double mu, double w) { return 1.0 / (1.0 + std::exp(-beta * (w - mu))); }
+
+// Lead a at frequency w: kappa, dkappa/dw, Sigma, dSigma/dw, f, 1-f, df/dw.
+struct LeadAt {
+  double kappa, dkappa;
+  cplx sigma, dsigma;
+  double f, h, df;
+};
+
+LeadAt lead_at(const Lead& lead, double w) {
+  LeadAt r{};
+  if (lead.type == LeadType::lorentzian) {
+    const double d = lead.width, u = w - lead.center, den = u * u + d * d;
+    r.kappa = lead.Gamma * d * d / den;
+    r.dkappa = -2.0 * lead.Gamma * d * d * u / (den * den);
+    const cplx z(u, d);
+    r.sigma = 0.5 * lead.Gamma * d / z;
+    r.dsigma = -0.5 * lead.Gamma * d / (z * z);
+  } else {
+    r.kappa = lead.Gamma;
+    r.dkappa = 0.0;
+    r.sigma = cplx(0.0, -0.5 * lead.Gamma);
+    r.dsigma = 0.0;
+  }
+  r.f = fermi(lead.beta, lead.mu, w);
+  r.h = fermi_hole(lead.beta, lead.mu, w);
+  r.df = -lead.beta * r.f * r.h;
+  return r;
+}
+
+// Everything the integrands need at one frequency.
+struct Point {
+  LeadAt L, R;
+  cplx G;         // retarded Green function
+  double A, dA;   // |G|^2 and dA/dw
+  double dA_de;   // dA/d eps_x
+  double ddA_de;  // d/d eps_x of dA/dw
+  double gl, gg;  // g<, g>
+  double dgl, dgg;
+};
+
+Point point(const Device& dev, double eps_x, double w) {
+  Point p{};
+  p.L = lead_at(dev.left, w);
+  p.R = lead_at(dev.right, w);
+  const cplx sigma = p.L.sigma + p.R.sigma;
+  const cplx dsigma = p.L.dsigma + p.R.dsigma;
+  p.G = 1.0 / (w - eps_x - sigma);
+  p.A = std::norm(p.G);
+  const cplx g1 = p.G * (1.0 - dsigma);
+  p.dA = -2.0 * p.A * g1.real();
+  p.dA_de = 2.0 * p.A * p.G.real();
+  p.ddA_de = -2.0 * p.dA_de * g1.real() - 2.0 * p.A * (p.G * g1).real();
+  p.gl = p.L.kappa * p.L.f + p.R.kappa * p.R.f;
+  p.gg = p.L.kappa * p.L.h + p.R.kappa * p.R.h;
+  p.dgl = p.L.dkappa * p.L.f + p.L.kappa * p.L.df + p.R.dkappa * p.R.f + p.R.kappa * p.R.df;
+  p.dgg = p.L.dkappa * p.L.h - p.L.kappa * p.L.df + p.R.dkappa * p.R.h - p.R.kappa * p.R.df;
+  return p;
+}
+
+// Frequencies where integrands have structure: Fermi steps (with their
+// widths), band centres, and the shifted level with the level width.
+std::vector<double> breakpoints(const Device& dev, double eps_x) {
+  std::vector<double> b;
+  for (const Lead* lead : {&dev.left, &dev.right}) {
+    b.push_back(lead->mu);
+    for (double k : {4.0, 16.0}) {
+      b.push_back(lead->mu - k / lead->beta);
+      b.push_back(lead->mu + k / lead->beta);
+    }
+    if (lead->type == LeadType::lorentzian) {
+      b.push_back(lead->center - lead->width);
+      b.push_back(lead->center);
+      b.push_back(lead->center + lead->width);
+    }
+  }
+  const double level_width = 0.5 * (dev.left.Gamma + dev.right.Gamma);
+  b.push_back(eps_x);
+  for (double k : {1.0, 4.0}) {
+    b.push_back(eps_x - k * level_width);
+    b.push_back(eps_x + k * level_width);
+  }
+  std::sort(b.begin(), b.end());
+  // Merge points closer than a small fraction of the smallest structure.
+  const double scale = std::max({1.0, std::abs(b.front()), std::abs(b.back())});
+  std::vector<double> out;
+  for (double x : b)
+    if (out.empty() || x - out.back() > 1e-9 * scale) out.push_back(x);
+  return out;
+}
+
+// Integral over the real line of f, split at the breakpoints, with the
+// tolerance referred to the L1 norm of the whole integrand.
+template <class Fn>
+double integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOptions& opt) {
+  using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const std::size_t nseg = bp.size() + 1;
+  auto lo = [&](std::size_t i) { return i == 0 ? -inf : bp[i - 1]; };
+  auto hi = [&](std::size_t i) { return i == nseg - 1 ? inf : bp[i]; };
+
+  // Pass 1: one non-adaptive rule per segment gives the L1 scale.
+  std::vector<double> est(nseg), err(nseg);
+  double l1_total = 0.0;
+  for (std::size_t i = 0; i < nseg; ++i) {
+    double l1 = 0.0;
+    est[i] = GK::integrate(f, lo(i), hi(i), 0, 0.0, &err[i], &l1);
+    l1_total += l1;
+  }
+  if (l1_total == 0.0) return 0.0;
+  const double abs_tol = opt.tolerance * l1_total / static_cast<double>(nseg);
+
+  // Pass 2: refine only segments whose error exceeds their share.
+  double total = 0.0;
+  for (std::size_t i = 0; i < nseg; ++i) {
+    if (err[i] <= abs_tol) {
+      total += est[i];
+      continue;
+    }
+    const double rel = abs_tol / std::max(std::abs(est[i]), 1e-300);
+    double e = 0.0;
+    total += GK::integrate(f, lo(i), hi(i), opt.max_depth, rel, &e, nullptr);
+  }
+  return total;
+}
+
+}  // namespace
+
+const char* to_string(LeadType type) { return type == LeadType::lorentzian ? "lorentzian" : "wideband"; }
+
+ElectronicModel::ElectronicModel(const Device& device, QuadratureOptions options) : device_(device), options_(options) {
+  validate(device_);
+  F_ = device_.oscillator.F();
+  // N0 = <c^dag c> at F = 0: the level sits at eps for every x.
+  const double eps = device_.dot.eps;
+  N0_ = integrate_line(
+            [&](double w) {
+              auto p = point(device_, eps, w);
+              return p.A * p.gl;
+            },
+            breakpoints(device_, eps), options_) *
+        inv_two_pi;
+}
+
+std::complex<double> ElectronicModel::green(double w, double x) const { return point(device_, level(x), w).G; }
+
+double ElectronicModel::kappa(int lead, double w) const {
+  return lead_at(lead == 0 ? device_.left : device_.right, w).kappa;
+}
+
+double ElectronicModel::occupation(double x) const {
+  const double e = level(x);
+  return inv_two_pi * integrate_line(
+                          [&](double w) {
+                            auto p = point(device_, e, w);
+                            return p.A * p.gl;
+                          },
+                          breakpoints(device_, e), options_);
+}
+
+double ElectronicModel::diffusion(double x) const {
+  const double e = level(x);
+  return F_ * F_ * inv_two_pi *
+         integrate_line(
+             [&](double w) {
+               auto p = point(device_, e, w);
+               return p.A * p.A * p.gl * p.gg;
+             },
+             breakpoints(device_, e), options_);
+}
+
+double ElectronicModel::damping(double x) const {
+  const double e = level(x);
+  const double s = integrate_line(
+      [&](double w) {
+        auto p = point(device_, e, w);
+        return p.A * p.gl * (p.dA * p.gg + p.A * p.dgg);
+      },
+      breakpoints(device_, e), options_);
+  return F_ * F_ * inv_two_pi * s / device_.oscillator.mass;
+}
+
+double ElectronicModel::damping_by_parts(double x) const {
+  const double e = level(x);
+  const double s = integrate_line(
+      [&](double w) {
+        auto p = point(device_, e, w);
+        return -(p.L.kappa + p.R.kappa) * p.A * (p.dA * p.gl + p.A * p.dgl);
+      },
+      breakpoints(device_, e), options_);
+  return F_ * F_ * inv_two_pi * s / device_.oscillator.mass;
+}
+
+double ElectronicModel::current(double x) const {
+  const double e = level(x);
+  return inv_two_pi * integrate_line(
+                          [&](double w) {
+                            auto p = point(device_, e, w);
+                            // f_L - f_R written without cancellation: f_L h_R - h_L f_R.
+                            return p.L.kappa * p.R.kappa * p.A * (p.L.f * p.R.h - p.L.h * p.R.f);
+                          },
+                          breakpoints(device_, e), options_);
+}
+
+double ElectronicModel::noise_spectrum(double x, double W) const {
+  const double e = level(x);
+  auto bp = breakpoints(device_, e);
+  const std::size_t n = bp.size();
+  for (std::size_t i = 0; i < n; ++i) bp.push_back(bp[i] - W);
+  std::sort(bp.begin(), bp.end());
+  bp.erase(std::unique(bp.begin(), bp.end()), bp.end());
+  return F_ * F_ * inv_two_pi *
+         integrate_line(
+             [&](double w) {
+               auto p = point(device_, e, w);
+               auto q = point(device_, e, w + W);
+               return p.A * p.gl * q.A * q.gg;
+             },
+             bp, options_);
+}
+
+double ElectronicModel::sum_rule(double x) const {
+  const double e = level(x);
+  return inv_two_pi * integrate_line(
+                          [&](double w) {
+                            auto p = point(device_, e, w);
+                            return (p.L.kappa + p.R.kappa) * p.A;
+                          },
+                          breakpoints(device_, e), options_);
+}
+
+Coefficients ElectronicModel::coefficients(double x) const {
+  Coefficients c;
+  c.x = x;
+  c.n = excess_charge(x);
+  c.D = diffusion(x);
+  c.gamma = damping(x);
+  c.current = current(x);
+  return c;
+}
+
+CoefficientSlopes ElectronicModel::slopes(double x) const {
+  // d/dx = -F d/d(eps_x); dA/d eps = 2 A Re G.
+  const double e = level(x);
+  const auto bp = breakpoints(device_, e);
+  CoefficientSlopes s;
+  s.dn = -F_ * inv_two_pi *
+         integrate_line(
+             [&](double w) {
+               auto p = point(device_, e, w);
+               return p.dA_de * p.gl;
+             },
+             bp, options_);
+  s.dD = -F_ * F_ * F_ * inv_two_pi *
+         integrate_line(
+             [&](double w) {
+               auto p = point(device_, e, w);
+               return 2.0 * p.A * p.dA_de * p.gl * p.gg;
+             },
+             bp, options_);
+  s.dgamma =
+      -F_ * F_ * F_ * inv_two_pi / device_.oscillator.mass *
+      integrate_line(
+          [&](double w) {
+            auto p = point(device_, e, w);
+            return p.dA_de * p.gl * (p.dA * p.gg + p.A * p.dgg) + p.A * p.gl * (p.ddA_de * p.gg + p.dA_de * p.dgg);
+          },
+          bp, options_);
+  s.dcurrent = -F_ * inv_two_pi *
+               integrate_line(
+                   [&](double w) {
+                     auto p = point(device_, e, w);
+                     return p.L.kappa * p.R.kappa * p.dA_de * (p.L.f * p.R.h - p.L.h * p.R.f);
+                   },
+                   bp, options_);
+  return s;
+}
+
+}  // namespace ergon

@@ -1,0 +1,104 @@
+// Every user-facing error message of ergon. Keep them one line each, naming
+// the key or value at fault and what is allowed.
+#include <fmt/format.h>
+
+#include "ergon/errors.hpp"
+
+namespace ergon {
+
+int Error::exit_code() const {
+  switch (kind_) {
+    case ErrorKind::usage:
+    case ErrorKind::config:
+    case ErrorKind::input:
+      return 2;
+    case ErrorKind::range:
+    case ErrorKind::numerical:
+      return 3;
+    case ErrorKind::io:
+      return 4;
+    case ErrorKind::interrupted:
+      return 130;
+  }
+  return 1;
+}
+
+namespace messages {
+
+Error unknown_key(std::string_view key, std::string_view suggestion) {
+  if (suggestion.empty())
+    return {ErrorKind::config, fmt::format("unknown key '{}' (see 'ergon config' for the known keys)", key)};
+  return {ErrorKind::config, fmt::format("unknown key '{}'; did you mean '{}'?", key, suggestion)};
+}
+
+Error bad_value(std::string_view key, std::string_view value, std::string_view allowed) {
+  return {ErrorKind::config, fmt::format("{} = {} is not allowed: {}", key, value, allowed)};
+}
+
+Error not_finite(std::string_view key, double value) {
+  return {ErrorKind::config, fmt::format("{} = {} is not allowed: must be a finite number", key, value)};
+}
+
+Error not_positive(std::string_view key, double value) {
+  return {ErrorKind::config, fmt::format("{} = {} is not allowed: must be > 0", key, value)};
+}
+
+Error negative(std::string_view key, double value) {
+  return {ErrorKind::config, fmt::format("{} = {} is not allowed: must be >= 0", key, value)};
+}
+
+Error out_of_range(std::string_view key, double value, std::string_view allowed) {
+  return {ErrorKind::config, fmt::format("{} = {} is not allowed: {}", key, value, allowed)};
+}
+
+Error both_set(std::string_view key_a, std::string_view key_b) {
+  return {ErrorKind::config, fmt::format("{} and {} are both set; give exactly one of them", key_a, key_b)};
+}
+
+Error config_parse(std::string_view file, std::string_view what, long line) {
+  return {ErrorKind::config, fmt::format("{}:{}: {}", file, line, what)};
+}
+
+Error cannot_read(std::string_view file, std::string_view why) {
+  return {ErrorKind::io, fmt::format("cannot read '{}': {}", file, why)};
+}
+
+Error cannot_write(std::string_view file, std::string_view why) {
+  return {ErrorKind::io, fmt::format("cannot write '{}': {}", file, why)};
+}
+
+Error bad_assignment(std::string_view text) {
+  return {ErrorKind::usage, fmt::format("--set '{}' is not of the form key=value", text)};
+}
+
+Error bad_range(std::string_view option, std::string_view text) {
+  return {ErrorKind::usage, fmt::format("{} '{}' is not a range: use START:STOP:COUNT (COUNT >= 1 points, both ends "
+                                        "included) or a comma list a,b,c",
+                                        option, text)};
+}
+
+Error bad_number(std::string_view option, std::string_view text) {
+  return {ErrorKind::usage, fmt::format("{} '{}' is not a finite number", option, text)};
+}
+
+Error malformed_file(std::string_view file, long line, std::string_view what) {
+  return {ErrorKind::input, fmt::format("{}:{}: {}", file, line, what)};
+}
+
+Error table_range(double bias, double x_over_x0, double lo, double hi) {
+  return {ErrorKind::range, fmt::format("at bias V = {} a trajectory reached x/x0 = {:.4g}, outside the coefficient "
+                                        "table [{:.4g}, {:.4g}] even after extending it; the oscillator is not "
+                                        "confined (check lead and coupling parameters)",
+                                        bias, x_over_x0, lo, hi)};
+}
+
+Error not_converged(std::string_view what, std::string_view detail) {
+  return {ErrorKind::numerical, fmt::format("{} did not converge: {}", what, detail)};
+}
+
+Error interrupted() { return {ErrorKind::interrupted, "interrupted; no partial result was written"}; }
+
+Error usage(std::string_view what) { return {ErrorKind::usage, std::string(what)}; }
+
+}  // namespace messages
+}  // namespace ergon

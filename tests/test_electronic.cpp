@@ -1,0 +1,213 @@
+// Rungs 1-3 of the validation ladder (docs/model.md, "Validation"):
+// quadrature accuracy, equilibrium fluctuation-dissipation, symmetries of the
+// paper's point, and wide-band closed forms of the electronic steady state.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+#include <functional>
+#include <numbers>
+
+#include "ergon/electronic.hpp"
+
+namespace {
+
+using ergon::Device;
+using ergon::ElectronicModel;
+using cplx = std::complex<double>;
+constexpr double pi = std::numbers::pi;
+
+Device paper(double V) {
+  Device d;
+  ergon::set_bias(d, V);
+  return d;
+}
+
+double rel(double a, double b) { return std::abs(a - b) / std::max(std::abs(b), 1e-300); }
+
+// Complex digamma for Re z > 0: upward recurrence, then the asymptotic series.
+cplx digamma(cplx z) {
+  cplx shift = 0.0;
+  while (std::abs(z) < 20.0) {
+    shift -= 1.0 / z;
+    z += 1.0;
+  }
+  const cplx z2 = 1.0 / (z * z);
+  const cplx series =
+      z2 *
+      (1.0 / 12 - z2 * (1.0 / 120 - z2 * (1.0 / 252 - z2 * (1.0 / 240 - z2 * (1.0 / 132 - z2 * (691.0 / 32760))))));
+  return shift + std::log(z) - 0.5 / z - series;
+}
+
+// Wide-band lead a: int dw/2pi kappa A f_a = 1/2 - Im psi(1/2 + beta(kappa/2 + i(eps - mu))/2pi)/pi,
+// with kappa the total width.
+double wideband_filling(double kappa, double eps, double mu, double beta) {
+  const cplx z(0.5 + beta * kappa / (4 * pi), beta * (eps - mu) / (2 * pi));
+  return 0.5 - digamma(z).imag() / pi;
+}
+
+double fermi(double beta, double mu, double w) { return 1.0 / (1.0 + std::exp(beta * (w - mu))); }
+
+// Composite Simpson rule on a dense uniform grid over [-L, L]: the
+// brute-force reference the adaptive quadrature is checked against.
+double dense(const std::function<double(double)>& f, double L, long n) {
+  const double h = 2 * L / static_cast<double>(n);
+  double s = f(-L) + f(L);
+  for (long i = 1; i < n; ++i) s += (i % 2 ? 4.0 : 2.0) * f(-L + static_cast<double>(i) * h);
+  return s * h / 3;
+}
+
+TEST(Electronic, PublicReferenceValuesAtZeroBias) {
+  const ElectronicModel m(paper(0.0));
+  const auto c = m.coefficients(0.0);
+  EXPECT_LT(rel(c.D, 1.300575785e-3), 1e-8);
+  EXPECT_LT(rel(c.gamma * m.device().oscillator.mass, 3.251439464e-4), 1e-8);
+}
+
+TEST(Electronic, SumRuleHoldsEverywhere) {
+  for (double V : {0.0, 6.0, 16.0}) {
+    Device d = paper(V);
+    const ElectronicModel m(d);
+    for (double x : {-80.0, -10.0, 0.0, 3.3, 40.0}) EXPECT_NEAR(m.sum_rule(x), 1.0, 1e-10) << "V=" << V << " x=" << x;
+  }
+  Device wb = paper(3.0);
+  wb.left.type = wb.right.type = ergon::LeadType::wideband;
+  wb.right.Gamma = 0.7;
+  const ElectronicModel m(wb);
+  for (double x : {-30.0, 0.0, 12.0}) EXPECT_NEAR(m.sum_rule(x), 1.0, 1e-10);
+}
+
+TEST(Electronic, EquilibriumFluctuationDissipation) {
+  // mu_L = mu_R, beta_L = beta_R: D = 2 m gamma / beta at every x, gamma > 0.
+  for (double beta : {0.25, 0.5, 2.0, 5.0}) {
+    Device d;
+    d.left.mu = d.right.mu = 0.3;
+    d.left.beta = d.right.beta = beta;
+    d.dot.eps = -0.2;
+    const ElectronicModel m(d);
+    for (double x : {-25.0, -4.0, 0.0, 7.0, 30.0}) {
+      const auto c = m.coefficients(x);
+      EXPECT_GT(c.gamma, 0.0);
+      EXPECT_LT(rel(c.D, 2 * d.oscillator.mass * c.gamma / beta), 1e-8) << "beta=" << beta << " x=" << x;
+      EXPECT_NEAR(c.current, 0.0, 1e-12);
+    }
+  }
+}
+
+TEST(Electronic, SymmetriesAtThePapersPoint) {
+  for (double V : {2.0, 6.0, 16.0}) {
+    const ElectronicModel m(paper(V));
+    EXPECT_NEAR(m.N0(), 0.5, 1e-11);
+    for (double x : {1.0, 7.5, 22.0}) {
+      const auto p = m.coefficients(x), q = m.coefficients(-x);
+      EXPECT_NEAR(p.n, -q.n, 1e-11);
+      EXPECT_LT(rel(p.D, q.D), 1e-9);
+      EXPECT_NEAR(p.gamma, q.gamma, 1e-9 * std::abs(p.D));
+      EXPECT_LT(rel(p.current, q.current), 1e-9);
+    }
+  }
+}
+
+TEST(Electronic, DampingFormsAgree) {
+  // gamma from A g< d[A g>] and from the integrated-by-parts -(kappa A) d[A g<].
+  for (double V : {0.0, 5.0, 16.0}) {
+    const ElectronicModel m(paper(V));
+    for (double x : {0.0, 9.0, -20.0}) {
+      const double a = m.damping(x), b = m.damping_by_parts(x);
+      EXPECT_NEAR(a, b, 1e-9 * m.diffusion(x)) << "V=" << V << " x=" << x;
+    }
+  }
+}
+
+TEST(Electronic, NoiseSpectrumConventionAndDetailedBalance) {
+  Device d;  // equilibrium at mu = 0
+  const ElectronicModel m(d);
+  const double x = 2.0, W = 0.3;
+  EXPECT_LT(rel(m.noise_spectrum(x, 0.0), m.diffusion(x)), 1e-9);
+  // S(W) > S(-W) for W > 0 and S(-W) = exp(-beta W) S(W) at equilibrium.
+  const double sp = m.noise_spectrum(x, W), sm = m.noise_spectrum(x, -W);
+  EXPECT_GT(sp, sm);
+  EXPECT_LT(rel(sm, std::exp(-d.left.beta * W) * sp), 1e-8);
+  // m gamma = dS/dW at W = 0 (fourth-order central difference).
+  const double h = 1e-3;
+  const double dS = (-m.noise_spectrum(x, 2 * h) + 8 * m.noise_spectrum(x, h) - 8 * m.noise_spectrum(x, -h) +
+                     m.noise_spectrum(x, -2 * h)) /
+                    (12 * h);
+  EXPECT_LT(rel(dS, d.oscillator.mass * m.damping(x)), 1e-7);
+}
+
+TEST(Electronic, AdaptiveQuadratureMatchesDenseGrid) {
+  const Device d = paper(6.0);
+  const ElectronicModel m(d);
+  const double F = m.F();
+  for (double x : {0.0, 12.0}) {
+    const double e = m.level(x);
+    auto A = [&](double w) { return std::norm(m.green(w, x)); };
+    auto gl = [&](double w) {
+      return m.kappa(0, w) * fermi(d.left.beta, d.left.mu, w) + m.kappa(1, w) * fermi(d.right.beta, d.right.mu, w);
+    };
+    auto gg = [&](double w) { return m.kappa(0, w) + m.kappa(1, w) - gl(w); };
+    auto Agg = [&](double w) { return A(w) * gg(w); };
+    const double h = 1e-3;
+    auto dAgg = [&](double w) {
+      return (-Agg(w + 2 * h) + 8 * Agg(w + h) - 8 * Agg(w - h) + Agg(w - 2 * h)) / (12 * h);
+    };
+    const double L = 3000.0;
+    const long n = 3000000;
+    const double occ = dense([&](double w) { return A(w) * gl(w); }, L, n) / (2 * pi);
+    const double D = F * F * dense([&](double w) { return A(w) * A(w) * gl(w) * gg(w); }, L, n) / (2 * pi);
+    const double mg = F * F * dense([&](double w) { return A(w) * gl(w) * dAgg(w); }, L, n) / (2 * pi);
+    (void)e;
+    EXPECT_LT(rel(m.occupation(x), occ), 1e-9) << "x=" << x;
+    EXPECT_LT(rel(m.diffusion(x), D), 1e-9) << "x=" << x;
+    EXPECT_NEAR(m.damping(x) * d.oscillator.mass, mg, 1e-9 * D) << "x=" << x;
+  }
+}
+
+TEST(Electronic, WideBandClosedForms) {
+  Device d;
+  d.left.type = d.right.type = ergon::LeadType::wideband;
+  d.left.Gamma = 1.3;
+  d.right.Gamma = 0.6;
+  d.left.mu = 2.0;
+  d.right.mu = -1.5;
+  d.left.beta = 0.8;
+  d.right.beta = 3.0;
+  d.dot.eps = 0.4;
+  const ElectronicModel m(d);
+  const double kappa = d.left.Gamma + d.right.Gamma;
+  for (double x : {-20.0, 0.0, 5.0, 33.0}) {
+    const double e = m.level(x);
+    const double nL = wideband_filling(kappa, e, d.left.mu, d.left.beta);
+    const double nR = wideband_filling(kappa, e, d.right.mu, d.right.beta);
+    const double occ = (d.left.Gamma * nL + d.right.Gamma * nR) / kappa;
+    EXPECT_NEAR(m.occupation(x), occ, 1e-10) << "x=" << x;
+    EXPECT_NEAR(m.current(x), d.left.Gamma * d.right.Gamma / kappa * (nL - nR), 1e-10) << "x=" << x;
+    // A(w) = 1 / ((w - eps_x)^2 + kappa^2 / 4).
+    for (double w : {-3.0, e, 2.5})
+      EXPECT_LT(rel(std::norm(m.green(w, x)), 1.0 / ((w - e) * (w - e) + kappa * kappa / 4)), 1e-14);
+    // Energy-independent kappa: no negative damping at any bias.
+    EXPECT_GT(m.damping(x), 0.0);
+  }
+}
+
+TEST(Electronic, SlopesMatchFiniteDifferences) {
+  const ElectronicModel m(paper(16.0));
+  const double h = 1e-3;
+  for (double x : {-9.0, 0.5, 14.0}) {
+    const auto s = m.slopes(x);
+    auto fd = [&](auto f) { return (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h); };
+    EXPECT_NEAR(s.dn, fd([&](double y) { return m.excess_charge(y); }), 1e-9);
+    EXPECT_NEAR(s.dD, fd([&](double y) { return m.diffusion(y); }), 1e-9 * m.diffusion(x));
+    EXPECT_NEAR(s.dgamma, fd([&](double y) { return m.damping(y); }), 1e-9 * m.diffusion(x));
+    EXPECT_NEAR(s.dcurrent, fd([&](double y) { return m.current(y); }), 1e-9);
+  }
+}
+
+TEST(Electronic, ThresholdSignChangeOfDampingAtOrigin) {
+  // gamma(0) > 0 below and < 0 above the paper's threshold (mu_L = -mu_R = V).
+  EXPECT_GT(ElectronicModel(paper(4.0)).damping(0.0), 0.0);
+  EXPECT_LT(ElectronicModel(paper(4.5)).damping(0.0), 0.0);
+}
+
+}  // namespace

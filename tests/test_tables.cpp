@@ -1,0 +1,89 @@
+// Coefficient tables: the Hermite interpolation error against direct
+// evaluation (the bound quoted in docs/model.md), and the mean-force potential.
+#include <gtest/gtest.h>
+
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <cmath>
+
+#include "ergon/tables.hpp"
+
+namespace {
+
+using ergon::CoefficientTable;
+using ergon::Device;
+using ergon::ElectronicModel;
+
+TEST(Tables, GridHasOriginAsNodeAndNaturalSpacing) {
+  Device d;
+  const auto g = ergon::symmetric_grid(d, 60.0);
+  EXPECT_EQ(g.points % 2, 1);
+  EXPECT_DOUBLE_EQ(g.node(g.points / 2), 0.0);
+  EXPECT_LE(g.spacing(), ergon::natural_spacing(d) * (1 + 1e-12));
+}
+
+TEST(Tables, InterpolationErrorBelowDocumentedBound) {
+  // docs/model.md: at the natural spacing the interpolation error is below
+  // 1e-7 of each function's largest magnitude at the paper's parameters.
+  for (double V : {0.0, 6.0, 16.0}) {
+    Device d;
+    ergon::set_bias(d, V);
+    const ElectronicModel m(d);
+    const CoefficientTable t(m, ergon::symmetric_grid(d, 40.0));
+    const double h = t.grid().spacing();
+    double scale_n = 0, scale_D = 0, err_n = 0, err_D = 0, err_g = 0, err_I = 0, scale_I = 0;
+    for (int i = 0; i + 1 < t.grid().points; i += 3) {
+      const double x = t.grid().node(i) + 0.5 * h;  // cell midpoints: the worst case
+      const auto c = m.coefficients(x);
+      scale_n = std::max(scale_n, std::abs(c.n));
+      scale_D = std::max(scale_D, std::abs(c.D));
+      scale_I = std::max(scale_I, std::abs(c.current));
+      err_n = std::max(err_n, std::abs(t.n(x) - c.n));
+      err_D = std::max(err_D, std::abs(t.D(x) - c.D));
+      err_g = std::max(err_g, std::abs(t.gamma(x) - c.gamma) * d.oscillator.mass);
+      err_I = std::max(err_I, std::abs(t.current(x) - c.current));
+    }
+    EXPECT_LT(err_n, 1e-7 * std::max(scale_n, 0.01)) << "V=" << V;
+    EXPECT_LT(err_D, 1e-7 * scale_D) << "V=" << V;
+    EXPECT_LT(err_g, 1e-7 * scale_D) << "V=" << V;
+    EXPECT_LE(err_I, 1e-7 * scale_I) << "V=" << V;
+  }
+}
+
+TEST(Tables, NodesReproduceDirectValuesExactly) {
+  Device d;
+  ergon::set_bias(d, 10.0);
+  const ElectronicModel m(d);
+  const CoefficientTable t(m, ergon::symmetric_grid(d, 10.0));
+  for (int i = 0; i < t.grid().points; i += 5) {
+    const double x = t.grid().node(i);
+    EXPECT_EQ(t.D(x), m.diffusion(x));
+  }
+}
+
+TEST(Tables, MeanForcePotentialIntegratesTheForce) {
+  Device d;
+  ergon::set_bias(d, 16.0);
+  const ElectronicModel m(d);
+  const CoefficientTable t(m, ergon::symmetric_grid(d, 30.0));
+  EXPECT_EQ(t.potential(0.0), 0.0);
+  for (double x : {-25.0, -3.0, 4.0, 29.0}) {
+    double err = 0;
+    const double direct = -m.F() * boost::math::quadrature::gauss_kronrod<double, 31>::integrate(
+                                       [&](double y) { return m.excess_charge(y); }, 0.0, x, 10, 1e-12, &err);
+    // |<n>| <= 1/2 and the interpolation error bound of 1e-7 give the bound
+    // |F x| * 0.5e-7 on the integral.
+    EXPECT_NEAR(t.potential(x), direct, 0.5e-7 * std::abs(m.F() * x)) << "x=" << x;
+  }
+}
+
+TEST(Tables, ResultIndependentOfThreadCount) {
+  Device d;
+  ergon::set_bias(d, 6.0);
+  const ElectronicModel m(d);
+  const auto g = ergon::symmetric_grid(d, 8.0);
+  const CoefficientTable a(m, g, 1), b(m, g, 2);
+  EXPECT_EQ(a.gamma_nodes(), b.gamma_nodes());
+  EXPECT_EQ(a.dn_nodes(), b.dn_nodes());
+}
+
+}  // namespace
