@@ -36,7 +36,7 @@ void BM_HermiteTable(benchmark::State& state) {
     ergon::CoefficientTable t(m, grid, 1);
     benchmark::DoNotOptimize(t.gamma_nodes().data());
   }
-  state.counters["nodes"] = grid.points;
+  state.counters["nodes"] = grid.points();
 }
 BENCHMARK(BM_HermiteTable)->Unit(benchmark::kMillisecond);
 

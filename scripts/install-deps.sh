@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config git ca-certificates
   libboost-dev libeigen3-dev libfmt-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev librandom123-dev
-  libgtest-dev libbenchmark-dev
+  libxsimd-dev libgtest-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib python3-pytest
 )
 

@@ -17,6 +17,13 @@ namespace {
 using cplx = std::complex<double>;
 constexpr double inv_two_pi = 0.5 / std::numbers::pi;
 
+// 1 / z without the inf/nan bookkeeping of std::complex division (our
+// denominators are finite and non-zero: Im z carries the level width).
+cplx reciprocal(cplx z) {
+  const double d = z.real() * z.real() + z.imag() * z.imag();
+  return {z.real() / d, -z.imag() / d};
+}
+
 // Fermi function and its complement, both without cancellation.
 double fermi(double beta, double mu, double w) { return 1.0 / (1.0 + std::exp(beta * (w - mu))); }
 double fermi_hole(double beta, double mu, double w) { return 1.0 / (1.0 + std::exp(-beta * (w - mu))); }
@@ -34,9 +41,9 @@ LeadAt lead_at(const Lead& lead, double w) {
     const double d = lead.width, u = w - lead.center, den = u * u + d * d;
     r.kappa = lead.Gamma * d * d / den;
     r.dkappa = -2.0 * lead.Gamma * d * d * u / (den * den);
-    const cplx z(u, d);
-    r.sigma = 0.5 * lead.Gamma * d / z;
-    r.dsigma = -0.5 * lead.Gamma * d / (z * z);
+    const cplx iz = reciprocal(cplx(u, d));
+    r.sigma = 0.5 * lead.Gamma * d * iz;
+    r.dsigma = -0.5 * lead.Gamma * d * iz * iz;
   } else {
     r.kappa = lead.Gamma;
     r.dkappa = 0.0;
@@ -66,7 +73,7 @@ Point point(const Device& dev, double eps_x, double w) {
   p.R = lead_at(dev.right, w);
   const cplx sigma = p.L.sigma + p.R.sigma;
   const cplx dsigma = p.L.dsigma + p.R.dsigma;
-  p.G = 1.0 / (w - eps_x - sigma);
+  p.G = reciprocal(w - eps_x - sigma);
   p.A = std::norm(p.G);
   const cplx g1 = p.G * (1.0 - dsigma);
   p.dA = -2.0 * p.A * g1.real();
@@ -95,11 +102,43 @@ std::vector<double> breakpoints(const Device& dev, double eps_x) {
       b.push_back(lead->center + lead->width);
     }
   }
-  const double level_width = 0.5 * (dev.left.Gamma + dev.right.Gamma);
   b.push_back(eps_x);
-  for (double k : {1.0, 4.0}) {
-    b.push_back(eps_x - k * level_width);
-    b.push_back(eps_x + k * level_width);
+  // Resonances of A: real roots of w - eps_x - Re Sigma(w), which lie within
+  // |Re Sigma| <= sum Gamma / 4 of eps_x. Far from the band centres they are
+  // much narrower than Gamma (width kappa(w*) / 2 / |1 - Re Sigma'(w*)|), so
+  // each gets breakpoints on its own width.
+  auto f = [&](double w) { return w - eps_x - (lead_at(dev.left, w).sigma + lead_at(dev.right, w).sigma).real(); };
+  const double reach = 0.25 * (dev.left.Gamma + dev.right.Gamma) + 1e-9 * (1 + std::abs(eps_x));
+  const int scan = 64;
+  double w_prev = eps_x - reach, f_prev = f(w_prev);
+  for (int i = 1; i <= scan; ++i) {
+    const double w = eps_x - reach + 2 * reach * i / scan, fw = f(w);
+    if ((f_prev <= 0) != (fw <= 0)) {
+      double lo = w_prev, hi = w, flo = f_prev;
+      for (int it = 0; it < 60; ++it) {
+        const double mid = 0.5 * (lo + hi), fm = f(mid);
+        if ((fm <= 0) == (flo <= 0)) {
+          lo = mid;
+          flo = fm;
+        } else {
+          hi = mid;
+        }
+      }
+      const double root = 0.5 * (lo + hi);
+      const LeadAt L = lead_at(dev.left, root), R = lead_at(dev.right, root);
+      const double slope = std::abs(1.0 - (L.dsigma + R.dsigma).real());
+      const double width = 0.5 * (L.kappa + R.kappa) / std::max(slope, 1e-3);
+      // Geometric breakpoints: each piece is about as long as its distance
+      // to the pole at root - i width, so a single Gauss-Kronrod rule on it
+      // converges fast.
+      b.push_back(root);
+      for (double k = 0.5; k <= 128.0; k *= 2) {
+        b.push_back(root - k * width);
+        b.push_back(root + k * width);
+      }
+    }
+    w_prev = w;
+    f_prev = fw;
   }
   std::sort(b.begin(), b.end());
   // Merge points closer than a small fraction of the smallest structure.
@@ -110,38 +149,77 @@ std::vector<double> breakpoints(const Device& dev, double eps_x) {
   return out;
 }
 
-// Integral over the real line of f, split at the breakpoints, with the
-// tolerance referred to the L1 norm of the whole integrand.
+// Integral over the real line of f, split at the breakpoints: a globally
+// adaptive bisection (QUADPACK-style: always refine the piece with the
+// largest error) around Boost's 31-point Gauss-Kronrod rule. The two outer
+// pieces are mapped to finite intervals, w = a + t/(1-t). The tolerance is
+// referred to the L1 norm of the whole integrand; a piece whose error stops
+// shrinking when split has reached rounding and is not refined further.
 template <class Fn>
 double integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOptions& opt) {
   using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
-  constexpr double inf = std::numeric_limits<double>::infinity();
-  const std::size_t nseg = bp.size() + 1;
-  auto lo = [&](std::size_t i) { return i == 0 ? -inf : bp[i - 1]; };
-  auto hi = [&](std::size_t i) { return i == nseg - 1 ? inf : bp[i]; };
-
-  // Pass 1: one non-adaptive rule per segment gives the L1 scale.
-  std::vector<double> est(nseg), err(nseg);
+  const double left = bp.front(), right = bp.back();
+  // Piece k of the mapped problem: kind 0 finite, 1 right tail, 2 left tail.
+  struct Piece {
+    double a, b, value, error, l1;
+    int kind;
+    bool settled;
+  };
+  auto mapped = [&](int kind) {
+    return [&f, kind, left, right](double t) {
+      if (kind == 0) return f(t);
+      const double u = 1.0 - t;
+      const double w = kind == 1 ? right + t / u : left - t / u;
+      return f(w) / (u * u);
+    };
+  };
+  auto rule = [&](double a, double b, int kind) {
+    Piece p{a, b, 0, 0, 0, kind, false};
+    if (kind == 0)
+      p.value = GK::integrate(mapped(0), a, b, 0, 0.0, &p.error, &p.l1);
+    else if (kind == 1)
+      p.value = GK::integrate(mapped(1), a, b, 0, 0.0, &p.error, &p.l1);
+    else
+      p.value = GK::integrate(mapped(2), a, b, 0, 0.0, &p.error, &p.l1);
+    return p;
+  };
+  auto worse = [](const Piece& x, const Piece& y) { return x.error < y.error; };
+  std::vector<Piece> heap;
+  heap.push_back(rule(0.0, 1.0, 2));
+  for (std::size_t i = 0; i + 1 < bp.size(); ++i) heap.push_back(rule(bp[i], bp[i + 1], 0));
+  heap.push_back(rule(0.0, 1.0, 1));
   double l1_total = 0.0;
-  for (std::size_t i = 0; i < nseg; ++i) {
-    double l1 = 0.0;
-    est[i] = GK::integrate(f, lo(i), hi(i), 0, 0.0, &err[i], &l1);
-    l1_total += l1;
-  }
+  for (const auto& p : heap) l1_total += p.l1;
   if (l1_total == 0.0) return 0.0;
-  const double abs_tol = opt.tolerance * l1_total / static_cast<double>(nseg);
-
-  // Pass 2: refine only segments whose error exceeds their share.
-  double total = 0.0;
-  for (std::size_t i = 0; i < nseg; ++i) {
-    if (err[i] <= abs_tol) {
-      total += est[i];
-      continue;
+  const double abs_tol = opt.tolerance * l1_total;
+  std::make_heap(heap.begin(), heap.end(), worse);
+  std::vector<Piece> settled;
+  auto open_error = [&] {
+    double e = 0;
+    for (const auto& p : heap) e += p.error;
+    return e;
+  };
+  const std::size_t max_pieces = std::size_t{64} << std::min(opt.max_depth, 10u);
+  double err = open_error();
+  while (err > abs_tol && !heap.empty() && heap.size() + settled.size() < max_pieces) {
+    std::pop_heap(heap.begin(), heap.end(), worse);
+    const Piece p = heap.back();
+    heap.pop_back();
+    const double mid = 0.5 * (p.a + p.b);
+    const Piece l = rule(p.a, mid, p.kind), r = rule(mid, p.b, p.kind);
+    if (l.error + r.error > 0.5 * p.error && p.error <= 1e-12 * p.l1) {
+      settled.push_back(p);  // rounding: splitting no longer helps
+    } else {
+      heap.push_back(l);
+      std::push_heap(heap.begin(), heap.end(), worse);
+      heap.push_back(r);
+      std::push_heap(heap.begin(), heap.end(), worse);
     }
-    const double rel = abs_tol / std::max(std::abs(est[i]), 1e-300);
-    double e = 0.0;
-    total += GK::integrate(f, lo(i), hi(i), opt.max_depth, rel, &e, nullptr);
+    err = open_error();
   }
+  double total = 0.0;
+  for (const auto& p : heap) total += p.value;
+  for (const auto& p : settled) total += p.value;
   return total;
 }
 

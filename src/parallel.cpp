@@ -15,18 +15,22 @@ int resolve_threads(int threads) {
 }
 
 void parallel_for(int count, int threads, const std::function<void(int)>& fn) {
+  parallel_for_workers(count, threads, [&](int i, int) { fn(i); });
+}
+
+void parallel_for_workers(int count, int threads, const std::function<void(int, int)>& fn) {
   const int n = std::min(resolve_threads(threads), std::max(count, 1));
   std::atomic<int> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr error;
   int error_index = count;
   std::mutex error_mutex;
-  auto worker = [&] {
+  auto worker = [&](int w) {
     while (!failed.load(std::memory_order_relaxed)) {
       const int i = next.fetch_add(1);
       if (i >= count) return;
       try {
-        fn(i);
+        fn(i, w);
       } catch (...) {
         // Report the lowest failing index, whatever the scheduling.
         std::lock_guard<std::mutex> lock(error_mutex);
@@ -39,11 +43,11 @@ void parallel_for(int count, int threads, const std::function<void(int)>& fn) {
     }
   };
   if (n <= 1) {
-    worker();
+    worker(0);
   } else {
     std::vector<std::thread> pool;
     pool.reserve(static_cast<std::size_t>(n));
-    for (int t = 0; t < n; ++t) pool.emplace_back(worker);
+    for (int t = 0; t < n; ++t) pool.emplace_back(worker, t);
     for (auto& t : pool) t.join();
   }
   if (error) std::rethrow_exception(error);

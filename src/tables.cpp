@@ -37,15 +37,19 @@ double natural_spacing(const Device& device) {
 
 TableGrid symmetric_grid(const Device& device, double half_width) {
   const double h = natural_spacing(device);
-  int half = std::max(2, static_cast<int>(std::ceil(half_width / h)));
-  return {-half_width, half_width, 2 * half + 1};
+  const long half = std::max(2L, static_cast<long>(std::ceil(half_width / h - 1e-9)));
+  return {h, -half, half};
 }
 
 CoefficientTable::CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads)
-    : grid_(grid), F_(model.F()), mass_(model.device().oscillator.mass), w0_(model.device().oscillator.w0) {
-  const auto m = static_cast<std::size_t>(grid.points);
+    : grid_(grid),
+      inv_h_(1.0 / grid.h),
+      F_(model.F()),
+      mass_(model.device().oscillator.mass),
+      w0_(model.device().oscillator.w0) {
+  const auto m = static_cast<std::size_t>(grid.points());
   for (auto* v : {&n_, &dn_, &D_, &dD_, &gamma_, &dgamma_, &I_, &dI_}) v->assign(m, 0.0);
-  parallel_for(grid.points, threads, [&](int i) {
+  parallel_for(grid.points(), threads, [&](int i) {
     const double x = grid_.node(i);
     const Coefficients c = model.coefficients(x);
     const CoefficientSlopes s = model.slopes(x);
@@ -59,43 +63,59 @@ CoefficientTable::CoefficientTable(const ElectronicModel& model, const TableGrid
     dgamma_[k] = s.dgamma;
     dI_[k] = s.dcurrent;
   });
-  // Cumulative integral of the Hermite interpolant of <n>.
+  // Cumulative integral of the Hermite interpolant of <n> from x = 0 (or the
+  // first node when 0 is outside), summed outwards: the same bits for every
+  // table extent.
   const double h = grid_.spacing();
   cumulative_.assign(m, 0.0);
-  for (std::size_t i = 1; i < m; ++i)
-    cumulative_[i] = cumulative_[i - 1] + h * (0.5 * (n_[i - 1] + n_[i]) + h * (dn_[i - 1] - dn_[i]) / 12.0);
-  cumulative_at_zero_ = 0.0;
-  if (contains(0.0)) {
-    const double x = 0.0;
-    const double u = (x - grid_.x_min) / h;
-    const auto i = std::min(static_cast<std::size_t>(u), m - 2);
-    const double t = u - static_cast<double>(i);
-    const Hermite b = basis_integral(t);
-    cumulative_at_zero_ =
-        cumulative_[i] + h * (b.h00 * n_[i] + b.h10 * h * dn_[i] + b.h01 * n_[i + 1] + b.h11 * h * dn_[i + 1]);
+  const auto zero = static_cast<std::size_t>(std::clamp(-grid_.first, 0L, grid_.last - grid_.first));
+  auto cell = [&](std::size_t i) { return h * (0.5 * (n_[i] + n_[i + 1]) + h * (dn_[i] - dn_[i + 1]) / 12.0); };
+  for (std::size_t i = zero + 1; i < m; ++i) cumulative_[i] = cumulative_[i - 1] + cell(i - 1);
+  for (std::size_t i = zero; i-- > 0;) cumulative_[i] = cumulative_[i + 1] - cell(i);
+}
+
+std::size_t CoefficientTable::locate(double x, double& t) const {
+  // Position in global cell units: identical for every grid with this h.
+  const double u = x * inv_h_;
+  const double k = std::floor(u);
+  t = u - k;
+  const long last_cell = grid_.last - 1;
+  long i = static_cast<long>(k);
+  if (i < grid_.first) {
+    i = grid_.first;
+    t = u - static_cast<double>(i);
+  } else if (i > last_cell) {
+    i = last_cell;
+    t = u - static_cast<double>(i);
   }
+  return static_cast<std::size_t>(i - grid_.first);
 }
 
 double CoefficientTable::eval(const std::vector<double>& y, const std::vector<double>& dy, double x) const {
-  const double h = grid_.spacing();
-  const double u = (x - grid_.x_min) / h;
-  const auto last = y.size() - 2;
-  const auto i = std::min(static_cast<std::size_t>(std::max(u, 0.0)), last);
-  const double t = u - static_cast<double>(i);
+  double t = 0.0;
+  const std::size_t i = locate(x, t);
+  const double h = grid_.h;
   const Hermite b = basis(t);
   return b.h00 * y[i] + b.h10 * h * dy[i] + b.h01 * y[i + 1] + b.h11 * h * dy[i + 1];
 }
 
+double CoefficientTable::eval_slope(const std::vector<double>& y, const std::vector<double>& dy, double x) const {
+  double t = 0.0;
+  const std::size_t i = locate(x, t);
+  const double h = grid_.h;
+  // Derivatives of the Hermite basis with respect to t, divided by h.
+  const double d00 = 6 * t * t - 6 * t, d10 = 3 * t * t - 4 * t + 1, d01 = -d00, d11 = 3 * t * t - 2 * t;
+  return (d00 * y[i] + d01 * y[i + 1]) / h + d10 * dy[i] + d11 * dy[i + 1];
+}
+
 double CoefficientTable::potential(double x) const {
-  const double h = grid_.spacing();
-  const double u = (x - grid_.x_min) / h;
-  const auto m = n_.size();
-  const auto i = std::min(static_cast<std::size_t>(std::max(u, 0.0)), m - 2);
-  const double t = u - static_cast<double>(i);
+  double t = 0.0;
+  const std::size_t i = locate(x, t);
+  const double h = grid_.h;
   const Hermite b = basis_integral(t);
   const double integral =
       cumulative_[i] + h * (b.h00 * n_[i] + b.h10 * h * dn_[i] + b.h01 * n_[i + 1] + b.h11 * h * dn_[i + 1]);
-  return -F_ * (integral - cumulative_at_zero_);
+  return -F_ * integral;
 }
 
 }  // namespace ergon

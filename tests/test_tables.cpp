@@ -16,8 +16,10 @@ using ergon::ElectronicModel;
 TEST(Tables, GridHasOriginAsNodeAndNaturalSpacing) {
   Device d;
   const auto g = ergon::symmetric_grid(d, 60.0);
-  EXPECT_EQ(g.points % 2, 1);
-  EXPECT_DOUBLE_EQ(g.node(g.points / 2), 0.0);
+  EXPECT_EQ(g.points() % 2, 1);
+  EXPECT_EQ(g.node(g.points() / 2), 0.0);
+  EXPECT_GE(g.x_max(), 60.0);
+  EXPECT_LE(g.x_min(), -60.0);
   EXPECT_LE(g.spacing(), ergon::natural_spacing(d) * (1 + 1e-12));
 }
 
@@ -31,7 +33,7 @@ TEST(Tables, InterpolationErrorBelowDocumentedBound) {
     const CoefficientTable t(m, ergon::symmetric_grid(d, 40.0));
     const double h = t.grid().spacing();
     double scale_n = 0, scale_D = 0, err_n = 0, err_D = 0, err_g = 0, err_I = 0, scale_I = 0;
-    for (int i = 0; i + 1 < t.grid().points; i += 3) {
+    for (int i = 0; i + 1 < t.grid().points(); i += 3) {
       const double x = t.grid().node(i) + 0.5 * h;  // cell midpoints: the worst case
       const auto c = m.coefficients(x);
       scale_n = std::max(scale_n, std::abs(c.n));
@@ -54,7 +56,7 @@ TEST(Tables, NodesReproduceDirectValuesExactly) {
   ergon::set_bias(d, 10.0);
   const ElectronicModel m(d);
   const CoefficientTable t(m, ergon::symmetric_grid(d, 10.0));
-  for (int i = 0; i < t.grid().points; i += 5) {
+  for (int i = 0; i < t.grid().points(); i += 5) {
     const double x = t.grid().node(i);
     EXPECT_EQ(t.D(x), m.diffusion(x));
   }
@@ -73,6 +75,18 @@ TEST(Tables, MeanForcePotentialIntegratesTheForce) {
     // |<n>| <= 1/2 and the interpolation error bound of 1e-7 give the bound
     // |F x| * 0.5e-7 on the integral.
     EXPECT_NEAR(t.potential(x), direct, 0.5e-7 * std::abs(m.F() * x)) << "x=" << x;
+  }
+}
+
+TEST(Tables, ExtendedTableAgreesBitForBitOnTheOldRange) {
+  Device d;
+  ergon::set_bias(d, 16.0);
+  const ElectronicModel m(d);
+  const CoefficientTable small(m, ergon::symmetric_grid(d, 10.0)), large(m, ergon::symmetric_grid(d, 25.0));
+  for (double x = small.x_min(); x <= small.x_max(); x += 0.0371) {
+    EXPECT_EQ(small.n(x), large.n(x));
+    EXPECT_EQ(small.gamma(x), large.gamma(x));
+    EXPECT_EQ(small.potential(x), large.potential(x));
   }
 }
 

@@ -35,7 +35,7 @@ struct CoefficientSlopes {
 // such as gamma near threshold converge in absolute terms).
 struct QuadratureOptions {
   double tolerance = 1e-11;
-  unsigned max_depth = 20;
+  unsigned max_depth = 14;
 };
 
 class ElectronicModel {

@@ -15,4 +15,8 @@ int resolve_threads(int threads);
 // the calling thread after all workers stop.
 void parallel_for(int count, int threads, const std::function<void(int)>& fn);
 
+// As parallel_for, with the worker's number (0 <= worker < threads) passed
+// too, for per-worker scratch space.
+void parallel_for_workers(int count, int threads, const std::function<void(int index, int worker)>& fn);
+
 }  // namespace ergon

@@ -10,12 +10,18 @@
 
 namespace ergon {
 
+// Nodes at x = i h for integer i in [first, last]. Grids with the same h
+// share node positions exactly, so extending a table leaves every value on
+// the old range bit-for-bit unchanged.
 struct TableGrid {
-  double x_min = 0.0;  // [length]
-  double x_max = 0.0;  // [length]
-  int points = 0;      // nodes, both ends included (>= 2)
-  double spacing() const { return (x_max - x_min) / (points - 1); }
-  double node(int i) const { return i == points - 1 ? x_max : x_min + i * spacing(); }
+  double h = 1.0;   // node spacing [length]
+  long first = -1;  // index of the first node
+  long last = 1;    // index of the last node
+  int points() const { return static_cast<int>(last - first + 1); }
+  double spacing() const { return h; }
+  double x_min() const { return static_cast<double>(first) * h; }
+  double x_max() const { return static_cast<double>(last) * h; }
+  double node(int k) const { return static_cast<double>(first + k) * h; }
 };
 
 // Grid spacing that resolves the electronic structure: a fraction of the
@@ -23,8 +29,8 @@ struct TableGrid {
 // divided by |F|, which converts an energy shift of the level into a length.
 double natural_spacing(const Device& device);
 
-// Symmetric grid [-half_width, +half_width] with at most natural_spacing()
-// between nodes and an even number of intervals (so x = 0 is a node).
+// Symmetric grid with spacing natural_spacing() covering at least
+// [-half_width, +half_width]; x = 0 is a node.
 TableGrid symmetric_grid(const Device& device, double half_width);
 
 class CoefficientTable {
@@ -35,15 +41,18 @@ class CoefficientTable {
   CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads = 0);
 
   const TableGrid& grid() const { return grid_; }
-  double x_min() const { return grid_.x_min; }
-  double x_max() const { return grid_.x_max; }
-  bool contains(double x) const { return x >= grid_.x_min && x <= grid_.x_max; }
+  double x_min() const { return grid_.x_min(); }
+  double x_max() const { return grid_.x_max(); }
+  bool contains(double x) const { return x >= x_min() && x <= x_max(); }
 
   // Interpolated values; x must lie in [x_min, x_max].
   double n(double x) const { return eval(n_, dn_, x); }
   double D(double x) const { return eval(D_, dD_, x); }
   double gamma(double x) const { return eval(gamma_, dgamma_, x); }
   double current(double x) const { return eval(I_, dI_, x); }
+  // x-derivatives of the interpolants.
+  double D_slope(double x) const { return eval_slope(D_, dD_, x); }
+  double gamma_slope(double x) const { return eval_slope(gamma_, dgamma_, x); }
   // Mean-force potential Phi(x) = -int_0^x F <n>_x' dx', so that the total
   // conservative force is -m w0^2 x - dPhi/dx. Exact integral of the Hermite
   // interpolant of <n>.
@@ -63,12 +72,15 @@ class CoefficientTable {
 
  private:
   double eval(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
+  double eval_slope(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
+  // Cell index and position in the cell, t in [0, 1].
+  std::size_t locate(double x, double& t) const;
 
   TableGrid grid_;
+  double inv_h_ = 1.0;
   double F_ = 0.0, mass_ = 1.0, w0_ = 1.0;
   std::vector<double> n_, dn_, D_, dD_, gamma_, dgamma_, I_, dI_;
-  std::vector<double> cumulative_;  // int_{x_min}^{x_i} <n> dx
-  double cumulative_at_zero_ = 0.0;
+  std::vector<double> cumulative_;  // int_0^{x_i} <n> dx
 };
 
 }  // namespace ergon

@@ -1,0 +1,88 @@
+// Stage 5: phase space. The oscillator's Wigner function on a grid in
+// alpha = x/x0 + i p/p0 (normalised to int W d^2alpha = 1) and the density
+// P_y of y = |alpha|^2 (int P_y dy = 1), from samples or from a density.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace ergon {
+
+// W on a bins x bins grid of cells centred at centre(i), Re alpha along i,
+// Im alpha along j: density[i * bins + j].
+struct WignerGrid {
+  double alpha_max = 0.0;  // grid covers [-alpha_max, alpha_max]^2
+  int bins = 0;
+  std::vector<double> density;
+  double width() const { return 2 * alpha_max / bins; }
+  double centre(int i) const { return -alpha_max + (i + 0.5) * width(); }
+  double at(int i, int j) const { return density[static_cast<std::size_t>(i) * bins + j]; }
+};
+
+// P_y on bins of width y_max / bins (cell averages).
+struct RadialGrid {
+  double y_max = 0.0;
+  int bins = 0;
+  std::vector<double> density;
+  double width() const { return y_max / bins; }
+  double centre(int i) const { return (i + 0.5) * width(); }
+};
+
+// Integer histogram of phase-space samples in the alpha plane.
+class WignerHistogram {
+ public:
+  WignerHistogram() = default;
+  WignerHistogram(double alpha_max, int bins);
+  void add(double re, double im) {
+    const double u = (re + alpha_max_) * inv_width_, v = (im + alpha_max_) * inv_width_;
+    ++total_;
+    if (u >= 0 && v >= 0 && u < bins_ && v < bins_)
+      ++counts_[static_cast<std::size_t>(u) * static_cast<std::size_t>(bins_) + static_cast<std::size_t>(v)];
+  }
+  void merge(const WignerHistogram& other);
+  std::uint64_t total() const { return total_; }
+  // Density normalised by all samples (those outside the grid included).
+  WignerGrid grid() const;
+
+ private:
+  double alpha_max_ = 0.0, inv_width_ = 0.0;
+  int bins_ = 0;
+  std::uint64_t total_ = 0;
+  std::vector<std::uint64_t> counts_;
+};
+
+// Integer histogram of y = |alpha|^2 with an overflow count.
+class RadialHistogram {
+ public:
+  RadialHistogram() = default;
+  RadialHistogram(double y_max, int bins);
+  void add(double y) {
+    const double u = y * inv_width_;
+    ++total_;
+    if (u < bins_)
+      ++counts_[static_cast<std::size_t>(u)];
+    else
+      ++overflow_;
+  }
+  void merge(const RadialHistogram& other);
+  std::uint64_t total() const { return total_; }
+  std::uint64_t overflow() const { return overflow_; }
+  double y_max() const { return y_max_; }
+  int bins() const { return bins_; }
+  const std::vector<std::uint64_t>& counts() const { return counts_; }
+  RadialGrid grid() const;
+
+ private:
+  double y_max_ = 0.0, inv_width_ = 0.0;
+  int bins_ = 0;
+  std::uint64_t total_ = 0, overflow_ = 0;
+  std::vector<std::uint64_t> counts_;
+};
+
+// Rotationally symmetric W(alpha) = P_y(|alpha|^2) / pi on a grid (cell centres).
+WignerGrid wigner_from_radial(const std::function<double(double)>& radial_density, double alpha_max, int bins);
+// Cell averages of P_y over [0, y_max] (Gauss-Legendre per cell).
+RadialGrid radial_grid(const std::function<double(double)>& radial_density, double y_max, int bins);
+
+}  // namespace ergon

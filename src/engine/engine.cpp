@@ -1,0 +1,128 @@
+// Engine dispatch (instruction set chosen at run time) and the fast table.
+#include "engine.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "ergon/dynamics.hpp"
+#include "ergon/errors.hpp"
+
+namespace ergon::engine {
+
+Result run_sse2(const Job& job);
+Result run_avx2(const Job& job);
+Result run_avx512(const Job& job);
+int width_sse2();
+int width_avx2();
+int width_avx512();
+
+namespace {
+
+struct Isa {
+  const char* name;
+  Result (*run)(const Job&);
+  int (*width)();
+};
+
+bool cpu_has(const char* name) {
+  __builtin_cpu_init();
+  if (std::strcmp(name, "avx512") == 0)
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512cd");
+  if (std::strcmp(name, "avx2") == 0) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return true;  // SSE2 is part of x86-64
+}
+
+Isa automatic() {
+  if (cpu_has("avx512")) return {"avx512", run_avx512, width_avx512};
+  if (cpu_has("avx2")) return {"avx2", run_avx2, width_avx2};
+  return {"sse2", run_sse2, width_sse2};
+}
+
+Isa& selected() {
+  static Isa isa = automatic();
+  return isa;
+}
+
+}  // namespace
+
+int width() { return selected().width(); }
+const char* isa() { return selected().name; }
+
+bool select_isa(const char* name) {
+  if (name == nullptr || *name == 0) {
+    selected() = automatic();
+    return true;
+  }
+  if (!cpu_has(name)) return false;
+  if (std::strcmp(name, "avx512") == 0)
+    selected() = {"avx512", run_avx512, width_avx512};
+  else if (std::strcmp(name, "avx2") == 0)
+    selected() = {"avx2", run_avx2, width_avx2};
+  else if (std::strcmp(name, "sse2") == 0)
+    selected() = {"sse2", run_sse2, width_sse2};
+  else
+    return false;
+  return true;
+}
+
+Result run(const Job& job) { return selected().run(job); }
+
+FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine) {
+  FastTable t;
+  const TableGrid& g = table.grid();
+  t.h = g.spacing() / refine;
+  t.inv_h = 1.0 / t.h;
+  t.first = g.first * refine;
+  t.x_min = static_cast<double>(t.first) * t.h;
+  t.cells = static_cast<std::int64_t>(g.points() - 1) * refine;
+  const auto nodes = static_cast<std::size_t>(t.cells + 1);
+  std::vector<double> fn(nodes), damp(nodes), noise(nodes), cur(nodes);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < nodes; ++i) {
+    // Node positions are integer multiples of h: identical for every extent.
+    const double x = static_cast<double>(t.first + static_cast<std::int64_t>(i)) * t.h;
+    const double gamma = table.gamma(x), D = std::max(table.D(x), 0.0);
+    worst = std::max(worst, std::abs(gamma) * dt);
+    fn[i] = table.F() * table.n(x);
+    cur[i] = table.current(x);
+    if (integrator == Integrator::splitting) {
+      damp[i] = std::expm1(-gamma * dt);
+      noise[i] = std::sqrt(D * ou_variance(gamma, dt));
+    } else {
+      damp[i] = gamma * dt;
+      noise[i] = std::sqrt(D * dt);
+    }
+  }
+  if (worst > max_gamma_dt)
+    throw messages::out_of_range(
+        "langevin.dt", dt,
+        fmt::format("|gamma(x)| dt reaches {:.3g} on the table; the engine needs |gamma| dt <= {} "
+                    "(use dt <= {:.3g})",
+                    worst, max_gamma_dt, dt * max_gamma_dt / worst));
+  // 32-byte aligned storage: over-allocate and offset.
+  t.records.assign(static_cast<std::size_t>(t.cells) + 2, Cell{});
+  const auto addr = reinterpret_cast<std::uintptr_t>(t.records.data());
+  t.offset = ((32 - addr % 32) % 32) / sizeof(Cell);
+  Cell* r = t.records.data() + t.offset;
+  auto pair = [](const std::vector<double>& v, std::size_t i, float& value, float& increment) {
+    value = static_cast<float>(v[i]);
+    // The increment reaches the next node's value as rounded, so the
+    // interpolant is continuous.
+    increment = static_cast<float>(static_cast<double>(static_cast<float>(v[i + 1])) - static_cast<double>(value));
+  };
+  for (std::int64_t c = 0; c < t.cells; ++c) {
+    const auto i = static_cast<std::size_t>(c);
+    Cell& q = r[c];
+    pair(fn, i, q.force, q.dforce);
+    pair(damp, i, q.g, q.dg);
+    pair(noise, i, q.noise, q.dnoise);
+    pair(cur, i, q.current, q.dcurrent);
+  }
+  return t;
+}
+
+}  // namespace ergon::engine

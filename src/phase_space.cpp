@@ -1,0 +1,83 @@
+// Stage 5: phase-space histograms and grids.
+#include "ergon/phase_space.hpp"
+
+#include <array>
+#include <numbers>
+#include <stdexcept>
+
+namespace ergon {
+
+WignerHistogram::WignerHistogram(double alpha_max, int bins)
+    : alpha_max_(alpha_max),
+      inv_width_(bins / (2 * alpha_max)),
+      bins_(bins),
+      counts_(static_cast<std::size_t>(bins) * static_cast<std::size_t>(bins), 0) {}
+
+void WignerHistogram::merge(const WignerHistogram& other) {
+  if (other.bins_ != bins_ || other.alpha_max_ != alpha_max_) throw std::logic_error("merging unlike histograms");
+  total_ += other.total_;
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+}
+
+WignerGrid WignerHistogram::grid() const {
+  WignerGrid g;
+  g.alpha_max = alpha_max_;
+  g.bins = bins_;
+  g.density.resize(counts_.size());
+  const double cell = g.width() * g.width();
+  for (std::size_t i = 0; i < counts_.size(); ++i)
+    g.density[i] = total_ ? static_cast<double>(counts_[i]) / (static_cast<double>(total_) * cell) : 0.0;
+  return g;
+}
+
+RadialHistogram::RadialHistogram(double y_max, int bins)
+    : y_max_(y_max), inv_width_(bins / y_max), bins_(bins), counts_(static_cast<std::size_t>(bins), 0) {}
+
+void RadialHistogram::merge(const RadialHistogram& other) {
+  if (other.bins_ != bins_ || other.y_max_ != y_max_) throw std::logic_error("merging unlike histograms");
+  total_ += other.total_;
+  overflow_ += other.overflow_;
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+}
+
+RadialGrid RadialHistogram::grid() const {
+  RadialGrid g;
+  g.y_max = y_max_;
+  g.bins = bins_;
+  g.density.resize(counts_.size());
+  for (std::size_t i = 0; i < counts_.size(); ++i)
+    g.density[i] = total_ ? static_cast<double>(counts_[i]) / (static_cast<double>(total_) * g.width()) : 0.0;
+  return g;
+}
+
+WignerGrid wigner_from_radial(const std::function<double(double)>& radial_density, double alpha_max, int bins) {
+  WignerGrid g;
+  g.alpha_max = alpha_max;
+  g.bins = bins;
+  g.density.resize(static_cast<std::size_t>(bins) * static_cast<std::size_t>(bins));
+  for (int i = 0; i < bins; ++i)
+    for (int j = 0; j < bins; ++j) {
+      const double a = g.centre(i), b = g.centre(j);
+      g.density[static_cast<std::size_t>(i) * bins + j] = radial_density(a * a + b * b) / std::numbers::pi;
+    }
+  return g;
+}
+
+RadialGrid radial_grid(const std::function<double(double)>& radial_density, double y_max, int bins) {
+  static constexpr std::array<double, 4> x = {0.0694318442029737, 0.3300094782075719, 0.6699905217924281,
+                                              0.9305681557970263};
+  static constexpr std::array<double, 4> w = {0.1739274225687269, 0.3260725774312731, 0.3260725774312731,
+                                              0.1739274225687269};
+  RadialGrid g;
+  g.y_max = y_max;
+  g.bins = bins;
+  g.density.resize(static_cast<std::size_t>(bins));
+  for (int i = 0; i < bins; ++i) {
+    double s = 0;
+    for (int q = 0; q < 4; ++q) s += w[q] * radial_density((i + x[q]) * g.width());
+    g.density[static_cast<std::size_t>(i)] = s;
+  }
+  return g;
+}
+
+}  // namespace ergon
