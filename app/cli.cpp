@@ -37,6 +37,31 @@ void add_device_options(CLI::App& cmd, DeviceOptions& opts, bool with_beta) {
   if (with_beta) cmd.add_option("--beta", opts.beta, "inverse temperature of both leads")->type_name("BETA");
 }
 
+void add_run_options(CLI::App& cmd, RunOptions& o, const char* default_method) {
+  o.method = default_method;
+  cmd.add_option("--method", o.method, "langevin (sampler, error bars) or averaged (energy-averaged Fokker-Planck)")
+      ->capture_default_str();
+  cmd.add_option("--integrator", o.integrator, "splitting (default) or euler (the paper's scheme)")->type_name("NAME");
+  cmd.add_option("--dt", o.dt, "time step (langevin.dt)")->type_name("DT");
+  cmd.add_option("--time", o.time, "sampled time over all trajectories (langevin.time)")->type_name("T");
+  cmd.add_option("--trajectories", o.trajectories, "independent trajectories (langevin.trajectories)")->type_name("N");
+  cmd.add_option("--seed", o.seed, "random seed (langevin.seed)")->type_name("S");
+  cmd.add_option("--threads", o.threads, "worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::NonNegativeNumber);
+}
+
+void apply_run_options(const RunOptions& o, Config& config) {
+  std::vector<std::string> sets;
+  if (!o.integrator.empty()) sets.push_back("langevin.integrator=" + o.integrator);
+  if (!o.dt.empty()) sets.push_back("langevin.dt=" + o.dt);
+  if (!o.time.empty()) sets.push_back("langevin.time=" + o.time);
+  if (!o.trajectories.empty()) sets.push_back("langevin.trajectories=" + o.trajectories);
+  if (!o.seed.empty()) sets.push_back("langevin.seed=" + o.seed);
+  apply_assignments(config, sets);
+}
+
+const std::atomic<bool>* stop_flag() { return &g_interrupted; }
+
 Config build_config(const DeviceOptions& opts) {
   Config config;
   if (!opts.config_file.empty()) load_config_file(config, opts.config_file);

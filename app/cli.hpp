@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,18 @@ struct DeviceOptions {
   std::string V;     // --V (text, parsed by parse_number for our messages)
   std::string beta;  // --beta
 };
+
+// Options of the commands that solve for steady states.
+struct RunOptions {
+  std::string method = "langevin";
+  std::string integrator, dt, time, trajectories, seed;  // empty: from the configuration
+  int threads = 0;
+};
+void add_run_options(CLI::App& cmd, RunOptions& opts, const char* default_method = "langevin");
+// Applies the shortcuts to their configuration keys (langevin.*).
+void apply_run_options(const RunOptions& opts, Config& config);
+// The flag SIGINT/SIGTERM set; long runs poll it.
+const std::atomic<bool>* stop_flag();
 
 // Adds --config, --set, --V and --beta to a subcommand.
 void add_device_options(CLI::App& cmd, DeviceOptions& opts, bool with_beta = true);
@@ -56,5 +69,6 @@ bool interrupted();
 void add_config_command(CLI::App& app);
 void add_coefficients_command(CLI::App& app);
 void add_reproduce_command(CLI::App& app);
+void add_steady_command(CLI::App& app);
 
 }  // namespace ergon::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   cli::add_coefficients_command(app);
   cli::add_config_command(app);
+  cli::add_steady_command(app);
   cli::add_reproduce_command(app);
   try {
     app.parse(argc, argv);

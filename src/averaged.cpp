@@ -182,6 +182,44 @@ double AveragedSteadyState::tail_energy(double mass) const {
   return energy_max();
 }
 
+double AveragedSteadyState::position_average(const std::function<double(double)>& f) const {
+  const double k = mass_ * w0_ * w0_;
+  const double h = table_->grid().spacing();
+  double s = 0;
+  for (std::size_t j = 0; j + 1 < A_.size(); ++j) {
+    double part = 0;
+    for (int q = 0; q < 4; ++q) {
+      const double t = gl_x[q];
+      const double A = A_[j] + t * dA_;
+      const double lp = hermite(logp_[j], dlogp_dA_[j] * dA_, logp_[j + 1], dlogp_dA_[j + 1] * dA_, t);
+      const int n = std::max(32, 2 * static_cast<int>(std::ceil(2 * A / h)));
+      double avg = 0;
+      for (int i = 0; i < n; ++i) avg += f(A * std::cos((i + 0.5) * std::numbers::pi / n));
+      part += gl_w[q] * std::exp(lp) * (avg / n) * k * A;
+    }
+    s += part * dA_;
+  }
+  return s;
+}
+
+AveragedSolution solve_averaged(const ElectronicModel& model, const Config& config, int threads, double tail) {
+  const Device& dev = config.device;
+  const double x0 = dev.oscillator.x0();
+  double X = 20.0 * x0;
+  const double X_cap = 2000.0 * x0;
+  std::shared_ptr<CoefficientTable> table;
+  while (true) {
+    auto grid = symmetric_grid(dev, X);
+    table = table ? std::make_shared<CoefficientTable>(table->extended(model, grid, threads))
+                  : std::make_shared<CoefficientTable>(model, grid, threads);
+    auto state = std::make_shared<AveragedSteadyState>(*table, config.averaged);
+    if (1.0 - state->cdf(0.6 * state->energy_max()) < tail) return {table, state};
+    X *= 1.5;
+    if (X > X_cap)
+      throw messages::table_range(0.5 * (dev.left.mu - dev.right.mu), X / x0, -X_cap / x0, X_cap / x0);
+  }
+}
+
 double AveragedSteadyState::moment(int power) const {
   const double k = mass_ * w0_ * w0_;
   double s = 0;

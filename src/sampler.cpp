@@ -117,20 +117,13 @@ LangevinRun run_langevin(const Config& config, const RunControl& control) {
   // 1. Coefficient table wide enough for the averaged stationary density to
   //    be negligible at its edge; the averaged density gives the initial
   //    conditions and the range the trajectories need.
-  double X = 20.0 * run.x0;
+  const AveragedSolution avg = solve_averaged(model, config, threads, kTailMass);
+  std::shared_ptr<const CoefficientTable> table = avg.table;
+  const AveragedSteadyState& averaged = *avg.state;
   const double X_cap = 2000.0 * run.x0;
-  CoefficientTable table;
-  std::unique_ptr<AveragedSteadyState> averaged;
-  while (true) {
-    table = CoefficientTable(model, symmetric_grid(dev, X), threads);
-    averaged = std::make_unique<AveragedSteadyState>(table, config.averaged);
-    if (1.0 - averaged->cdf(0.6 * averaged->energy_max()) < kTailMass) break;
-    X *= 1.5;
-    if (X > X_cap) throw messages::table_range(run.bias, X / run.x0, -X_cap / run.x0, X_cap / run.x0);
-  }
   const double k = osc.mass * osc.w0 * osc.w0;
-  const double E_tail = averaged->tail_energy(kTailMass);
-  double X_run = std::min(X, std::max(4.0 * run.x0, 1.25 * std::sqrt(2.0 * E_tail / k)));
+  const double E_tail = averaged.tail_energy(kTailMass);
+  double X_run = std::min(table->x_max(), std::max(4.0 * run.x0, 1.25 * std::sqrt(2.0 * E_tail / k)));
 
   // 2. Budget: whole observation intervals, equal batches.
   const int W = engine::width();
@@ -152,7 +145,7 @@ LangevinRun run_langevin(const Config& config, const RunControl& control) {
   for (int j = 0; j < L.trajectories; ++j) {
     const auto w = philox_words(L.seed, 0, static_cast<std::uint32_t>(j), RandomStream::initial);
     const double u = (w[0] + 0.5) * 0x1p-32, v = (w[1] + 0.5) * 0x1p-32;
-    const double A = std::sqrt(2.0 * averaged->quantile(u) / k);
+    const double A = std::sqrt(2.0 * averaged.quantile(u) / k);
     const double th = 2.0 * std::numbers::pi * v;
     x_init[static_cast<std::size_t>(j)] = A * std::cos(th);
     p_init[static_cast<std::size_t>(j)] = -osc.mass * osc.w0 * A * std::sin(th);
@@ -165,13 +158,10 @@ LangevinRun run_langevin(const Config& config, const RunControl& control) {
 
   for (int attempt = 0;; ++attempt) {
     // 4. Fast table and fresh accumulators.
-    if (X_run > table.x_max() || -X_run < table.x_min()) {
-      X = X_run;
-      table = CoefficientTable(model, symmetric_grid(dev, X), threads);
-    }
-    const CoefficientTable run_table =
-        X_run >= table.x_max() ? table : CoefficientTable(model, symmetric_grid(dev, X_run), threads);
-    const engine::FastTable fast = engine::make_fast_table(run_table, L.integrator, L.dt, kRefine);
+    const TableGrid run_grid = symmetric_grid(dev, X_run);
+    if (run_grid.last > table->grid().last)
+      table = std::make_shared<const CoefficientTable>(table->extended(model, run_grid, threads));
+    const engine::FastTable fast = engine::make_fast_table(*table, L.integrator, L.dt, kRefine, run_grid);
     run.table_half_width = fast.x_max();
     const double y_max = std::pow(fast.x_max() / run.x0, 2) * 1.02;
     const auto radial_bins = static_cast<int>(std::ceil(y_max * kRadialBinsPerUnit));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "ergon/parallel.hpp"
 
@@ -47,9 +48,44 @@ CoefficientTable::CoefficientTable(const ElectronicModel& model, const TableGrid
       F_(model.F()),
       mass_(model.device().oscillator.mass),
       w0_(model.device().oscillator.w0) {
-  const auto m = static_cast<std::size_t>(grid.points());
+  fill(model, threads, nullptr);
+}
+
+CoefficientTable CoefficientTable::extended(const ElectronicModel& model, const TableGrid& grid, int threads) const {
+  if (grid.h != grid_.h) throw std::logic_error("extending a table to a grid of another spacing");
+  CoefficientTable t;
+  t.grid_ = grid;
+  t.inv_h_ = inv_h_;
+  t.F_ = F_;
+  t.mass_ = mass_;
+  t.w0_ = w0_;
+  t.fill(model, threads, this);
+  return t;
+}
+
+void CoefficientTable::fill(const ElectronicModel& model, int threads, const CoefficientTable* known) {
+  const auto m = static_cast<std::size_t>(grid_.points());
   for (auto* v : {&n_, &dn_, &D_, &dD_, &gamma_, &dgamma_, &I_, &dI_}) v->assign(m, 0.0);
-  parallel_for(grid.points(), threads, [&](int i) {
+  // Nodes that `known` already has are copied.
+  std::vector<int> todo;
+  for (int i = 0; i < grid_.points(); ++i) {
+    const long g = grid_.first + i;
+    if (known && g >= known->grid_.first && g <= known->grid_.last) {
+      const auto k = static_cast<std::size_t>(i), s = static_cast<std::size_t>(g - known->grid_.first);
+      n_[k] = known->n_[s];
+      D_[k] = known->D_[s];
+      gamma_[k] = known->gamma_[s];
+      I_[k] = known->I_[s];
+      dn_[k] = known->dn_[s];
+      dD_[k] = known->dD_[s];
+      dgamma_[k] = known->dgamma_[s];
+      dI_[k] = known->dI_[s];
+    } else {
+      todo.push_back(i);
+    }
+  }
+  parallel_for(static_cast<int>(todo.size()), threads, [&](int j) {
+    const int i = todo[static_cast<std::size_t>(j)];
     const double x = grid_.node(i);
     const Coefficients c = model.coefficients(x);
     const CoefficientSlopes s = model.slopes(x);

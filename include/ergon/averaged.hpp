@@ -15,6 +15,8 @@
 // docs/model.md, "Energy-averaged steady state", states the accuracy.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "ergon/parameters.hpp"
@@ -48,6 +50,8 @@ class AveragedSteadyState {
   double tail_energy(double mass) const;
   // <E^k> for k = 1, 2 (the phase-space energy, including zero point).
   double moment(int k) const;
+  // Steady-state average of a function of position: int P(E) <f(A cos th)>_th dE.
+  double position_average(const std::function<double(double)>& f) const;
 
  private:
   struct OrbitAverages {
@@ -68,5 +72,15 @@ class AveragedSteadyState {
   std::vector<double> dlogp_dA_;  // its A-derivative
   std::vector<double> cdf_;       // CDF at nodes
 };
+
+// A coefficient table wide enough that the averaged stationary density is
+// negligible (< tail) at its edge, and that density. The table grows by
+// factors of 1.5 from 20 x0; throws if 2000 x0 is not enough (an oscillator
+// that the electrons do not confine).
+struct AveragedSolution {
+  std::shared_ptr<const CoefficientTable> table;
+  std::shared_ptr<const AveragedSteadyState> state;
+};
+AveragedSolution solve_averaged(const ElectronicModel& model, const Config& config, int threads, double tail = 1e-13);
 
 }  // namespace ergon

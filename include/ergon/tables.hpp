@@ -40,6 +40,10 @@ class CoefficientTable {
   // result does not depend on the thread count).
   CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads = 0);
 
+  // The same table on a larger grid with the same spacing: nodes already
+  // present are copied, only new ones are computed.
+  CoefficientTable extended(const ElectronicModel& model, const TableGrid& grid, int threads = 0) const;
+
   const TableGrid& grid() const { return grid_; }
   double x_min() const { return grid_.x_min(); }
   double x_max() const { return grid_.x_max(); }
@@ -71,6 +75,7 @@ class CoefficientTable {
   double w0() const { return w0_; }
 
  private:
+  void fill(const ElectronicModel& model, int threads, const CoefficientTable* known);
   double eval(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
   double eval_slope(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
   // Cell index and position in the cell, t in [0, 1].

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -71,9 +72,12 @@ bool select_isa(const char* name) {
 
 Result run(const Job& job) { return selected().run(job); }
 
-FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine) {
+FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine,
+                          const TableGrid* range) {
   FastTable t;
-  const TableGrid& g = table.grid();
+  const TableGrid& g = range ? *range : table.grid();
+  if (g.h != table.grid().h || g.first < table.grid().first || g.last > table.grid().last)
+    throw std::logic_error("fast table range outside the coefficient table");
   t.h = g.spacing() / refine;
   t.inv_h = 1.0 / t.h;
   t.first = g.first * refine;

@@ -73,7 +73,13 @@ struct FastTable {
 //   splitting: g = expm1(-gamma dt), c2 = sqrt(D (1 - exp(-2 gamma dt)) / (2 gamma))
 //   euler:     g = gamma dt,  c2 = sqrt(D dt)
 // Throws if |gamma| dt exceeds max_gamma_dt anywhere on the table.
-FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine);
+// `range` (default: the whole table) selects the part of the table to use.
+FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine,
+                          const TableGrid* range = nullptr);
+inline FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine,
+                                 const TableGrid& range) {
+  return make_fast_table(table, integrator, dt, refine, &range);
+}
 
 // Receives the lanes' state every `stride` steps.
 class Observer {

@@ -1,0 +1,54 @@
+// Stage 6: Fock populations from the Wigner function (docs/model.md, "Fock
+// populations").
+//
+// For a rotationally symmetric Wigner function with radial density P_y of
+// y = |alpha|^2 (int P_y dy = 1), the overlap with the Fock-state Wigner
+// functions W_n(alpha) = (2/pi) (-1)^n exp(-2|alpha|^2) L_n(4|alpha|^2) gives
+//
+//   p_n = 2 (-1)^n int_0^inf P_y(y) exp(-2y) L_n(4y) dy.
+//
+// exp(-x/2) L_n(x) is evaluated by the three-term recurrence on values
+// carrying their own binary exponent (no over- or underflow up to n ~ 1e5),
+// and the integral by Gauss-Legendre panels in s = sqrt(y), in which the
+// kernel's oscillation has a bounded wavenumber 4 sqrt(n + 1/2).
+#pragma once
+
+#include <Eigen/Dense>
+#include <complex>
+#include <functional>
+#include <vector>
+
+#include "ergon/phase_space.hpp"
+
+namespace ergon {
+
+struct Populations {
+  std::vector<double> p;      // p_n, n = 0 .. n_max
+  std::vector<double> error;  // standard errors (empty when not statistical)
+  int n_max = 0;
+  double negative_weight = 0.0;  // sum of |p_n| over p_n < 0
+  double trace = 0.0;            // sum of p_n
+};
+
+// exp(-x/2) L_n(x) for n = 0 .. n_max (|value| <= 1 for x >= 0).
+std::vector<double> laguerre_functions(int n_max, double x);
+
+// The overlap kernel 2 (-1)^n exp(-2y) L_n(4y), n = 0 .. n_max.
+std::vector<double> fock_kernel(int n_max, double y);
+
+// Smallest n_max that covers the density: the tail mass of P_y above n_max
+// (from `tail_mass(y)`, the mass above y) is below `tail` (with a margin).
+int choose_n_max(const std::function<double(double)>& tail_mass, double tail = 1e-12);
+
+// p_n for a smooth radial density on [0, y_max] (zero beyond), n = 0 .. n_max.
+Populations populations_from_radial(const std::function<double(double)>& radial_density, double y_max, int n_max);
+
+// The unbiased Monte Carlo estimator p_n = mean_i 2 (-1)^n exp(-2 y_i) L_n(4 y_i).
+Populations populations_from_samples(const std::vector<double>& y, int n_max);
+
+// Density matrix rho_mn = pi int d^2alpha W(alpha) W_nm(alpha) from a Wigner
+// grid (cell-centre rule), for states without rotational symmetry; W_nm is
+// the Wigner function of |n><m|. Hermitian, n, m = 0 .. n_max.
+Eigen::MatrixXcd density_matrix_from_wigner(const WignerGrid& wigner, int n_max);
+
+}  // namespace ergon

@@ -1,0 +1,83 @@
+// Stages 4-7 together: the oscillator's non-equilibrium steady state at one
+// operating point by either method, its Wigner function and radial density,
+// Fock populations and thermodynamics, every quantity with its standard
+// error (statistical for the sampler, numerical for the averaged solver).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ergon/fock.hpp"
+#include "ergon/phase_space.hpp"
+#include "ergon/sampler.hpp"
+#include "ergon/tables.hpp"
+#include "ergon/thermodynamics.hpp"
+
+namespace ergon {
+
+enum class Method {
+  langevin,  // Langevin sampler (statistical errors)
+  averaged,  // energy-averaged Fokker-Planck solution (deterministic)
+};
+const char* to_string(Method method);
+// Parses "langevin" or "averaged"; throws a usage error naming `option`.
+Method parse_method(const std::string& text, const std::string& option = "--method");
+
+// A validity condition of the model (docs/model.md, "Validity").
+struct Diagnostic {
+  std::string name;    // e.g. "quasi_adiabatic"
+  double ratio = 0.0;  // small parameter; the condition holds when ratio << 1
+  double limit = 0.0;  // warning threshold
+  std::string text;    // what it compares
+  bool violated() const { return ratio > limit; }
+};
+
+struct SteadyState {
+  Method method = Method::averaged;
+  Config config;
+  double temperature = 0.0;  // reference temperature of W_F
+
+  // Moments of the Wigner function and the battery energy.
+  Estimate wigner_energy;  // <p^2/2m + m w0^2 x^2/2>_W (includes the zero point)
+  Estimate energy;         // U = w0 nbar
+  Estimate x2, p2;         // <x^2>, <p^2>
+  Estimate current;        // <I> over the steady state [1/time]
+  // Thermodynamics (nbar and g2 from Wigner moments; S, W_E, W_F from populations).
+  Estimate nbar, g2, mandel_q, entropy, ergotropy, free_energy_work;
+  double autocorrelation_time = 0.0;  // sampler only
+  double negative_weight = 0.0;
+  int n_max = 0;
+  double trace = 0.0;
+  double numerical_error = 0.0;  // averaged solver: relative change on halving its grid
+
+  // Phase space and Fock populations.
+  WignerGrid wigner;
+  RadialGrid radial;
+  std::vector<double> radial_error;
+  Populations populations;     // from the smooth radial density
+  Populations populations_mc;  // sampler only: Monte Carlo estimator
+
+  // Run information (sampler).
+  double dt = 0.0, time = 0.0;
+  int trajectories = 0;
+  std::uint64_t steps = 0;
+  double wall_seconds = 0.0, steps_per_second = 0.0;
+  std::string isa;
+  int table_extensions = 0;
+
+  std::vector<Diagnostic> diagnostics;
+};
+
+// Solves for the steady state; validates the configuration first.
+SteadyState solve_steady_state(const Config& config, Method method, const RunControl& control = {});
+
+// The model's validity conditions at this configuration (quasi-adiabatic:
+// w0, |lambda| << T, Gamma; underdamped: |gamma|, D/E << w0).
+std::vector<Diagnostic> validity_diagnostics(const Config& config, const CoefficientTable& table, double mean_energy);
+
+// The flat summary: (key, value) in a fixed order; statistical quantities are
+// followed by their "_stderr" twin.
+std::vector<std::pair<std::string, double>> summary_values(const SteadyState& state);
+
+}  // namespace ergon

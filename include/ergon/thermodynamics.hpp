@@ -1,0 +1,41 @@
+// Stage 7: thermodynamics of the battery state (docs/model.md,
+// "Thermodynamics"). Battery Hamiltonian H_b = w0 a^dag a.
+#pragma once
+
+#include <Eigen/Dense>
+#include <vector>
+
+#include "ergon/parameters.hpp"
+
+namespace ergon {
+
+struct Thermodynamics {
+  double nbar = 0.0;              // <a^dag a>
+  double energy = 0.0;            // U = w0 nbar [energy]
+  double entropy = 0.0;           // von Neumann S = -Tr rho ln rho
+  double g2 = 0.0;                // <a^dag^2 a^2> / nbar^2 (thermal 2, coherent 1)
+  double mandel_q = 0.0;          // (Var n - nbar) / nbar = nbar (g2 - 1)
+  double ergotropy = 0.0;         // W_E = U - min over unitaries [energy]
+  double free_energy_work = 0.0;  // W_F = T D(rho || rho_th) = F_neq - F_eq [energy]
+  double temperature = 0.0;       // reference temperature of W_F [energy]
+};
+
+// Diagonal state rho = sum_n p_n |n><n|. Negative p_n (numerical noise of a
+// Wigner-to-Fock map) are set to zero and the rest renormalised; report the
+// negative weight separately (Populations::negative_weight).
+Thermodynamics thermodynamics(const std::vector<double>& p, double w0, double temperature);
+
+// General density matrix in the Fock basis (Hermitian, trace 1): entropy and
+// ergotropy from its eigen-decomposition.
+Thermodynamics thermodynamics(const Eigen::MatrixXcd& rho, double w0, double temperature);
+
+// g2 and Mandel Q from the moments of y = |alpha|^2 of the Wigner function
+// (symmetric ordering): <a^dag a> = <y> - 1/2,
+// <a^dag^2 a^2> = <y^2> - 2 <y> + 1/2. Needs no Fock populations.
+double g2_from_moments(double y_mean, double y2_mean);
+
+// Reference temperature for W_F: config.thermo.temperature if set, else the
+// leads' common temperature (an error if they differ).
+double reference_temperature(const Config& config);
+
+}  // namespace ergon

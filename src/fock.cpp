@@ -1,0 +1,224 @@
+// Stage 6: Fock populations (docs/model.md, "Fock populations").
+#include "ergon/fock.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+
+#include "ergon/errors.hpp"
+
+namespace ergon {
+namespace {
+
+// psi_n^k(x) = sqrt(n!/(n+k)!) x^(k/2) exp(-x/2) L_n^(k)(x), n = 0 .. n_max,
+// by the normalised three-term recurrence
+//   psi_{n+1} = [(2n+1+k-x) psi_n - sqrt(n(n+k)) psi_{n-1}] / sqrt((n+1)(n+k+1)),
+// on mantissas with a shared binary exponent, so neither exp(-x/2) nor the
+// growth of L_n over- or underflows. |psi_n^k(x)| <= 1.
+void normalized_laguerre(int k, int n_max, double x, double* out) {
+  // log psi_0 = (k/2) ln x - x/2 - ln(k!)/2.
+  if (k > 0 && x == 0.0) {
+    std::fill(out, out + n_max + 1, 0.0);
+    return;
+  }
+  const double log0 = (k > 0 ? 0.5 * k * std::log(x) : 0.0) - 0.5 * x - 0.5 * std::lgamma(k + 1.0);
+  // Values are a_n 2^e with the true psi_n = a_n exp(log0) 2^e; the factor
+  // exp(log0) 2^e changes only when the mantissas are rescaled.
+  double a_prev = 0.0, a = 1.0;
+  int e = 0;
+  auto factor_for = [&] {
+    const double lg = log0 + e * std::numbers::ln2;
+    return lg < -740.0 ? 0.0 : std::exp(lg);
+  };
+  double factor = factor_for();
+  out[0] = a * factor;
+  for (int n = 0; n < n_max; ++n) {
+    double next;
+    if (k == 0) {
+      next = ((2.0 * n + 1.0 - x) * a - n * a_prev) / (n + 1.0);
+    } else {
+      next = ((2.0 * n + 1.0 + k - x) * a - std::sqrt(static_cast<double>(n) * (n + k)) * a_prev) /
+             std::sqrt((n + 1.0) * (n + k + 1.0));
+    }
+    a_prev = a;
+    a = next;
+    if (std::abs(a) > 0x1p500) {
+      a *= 0x1p-500;
+      a_prev *= 0x1p-500;
+      e += 500;
+      factor = factor_for();
+    }
+    out[n + 1] = a * factor;
+  }
+}
+
+// p_n += sum_i weight_i 2 (-1)^n exp(-2 y_i) L_n(4 y_i) for n = 0 .. n_max.
+// The recurrence in n is sequential, so points are processed in groups of
+// `L` lanes whose recurrences interleave (and vectorise); each lane keeps its
+// own binary exponent. Compiled for AVX-512 and AVX2 as well, picked at run
+// time (GCC function multi-versioning).
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void accumulate_kernel(const double* y, const double* weight, std::size_t count, int n_max, double* p) {
+  constexpr int L = 16;
+  constexpr double big = 0x1p400, shrink = 0x1p-400;
+  for (std::size_t start = 0; start < count; start += L) {
+    double a[L], ap[L], x[L], wf[L], log0[L];
+    int e[L];
+    for (int l = 0; l < L; ++l) {
+      const std::size_t i = start + static_cast<std::size_t>(l);
+      const bool live = i < count;
+      x[l] = live ? 4.0 * y[i] : 0.0;
+      log0[l] = -0.5 * x[l];
+      e[l] = 0;
+      a[l] = 1.0;
+      ap[l] = 0.0;
+      wf[l] = live ? 2.0 * weight[i] * std::exp(log0[l]) : 0.0;
+    }
+    double sum0 = 0;
+    for (int l = 0; l < L; ++l) sum0 += wf[l] * a[l];
+    p[0] += sum0;
+    for (int n = 0; n < n_max; ++n) {
+      const double c = 2.0 * n + 1.0, dn = n, inv = 1.0 / (n + 1.0);
+      double sum = 0;
+      for (int l = 0; l < L; ++l) {
+        const double next = ((c - x[l]) * a[l] - dn * ap[l]) * inv;
+        ap[l] = a[l];
+        a[l] = next;
+        sum += wf[l] * next;
+      }
+      p[n + 1] += (n % 2 == 0) ? -sum : sum;
+      if ((n & 7) == 7) {
+        for (int l = 0; l < L; ++l) {
+          if (std::abs(a[l]) > big) {
+            a[l] *= shrink;
+            ap[l] *= shrink;
+            e[l] += 400;
+            const double lg = log0[l] + e[l] * std::numbers::ln2;
+            const std::size_t i = start + static_cast<std::size_t>(l);
+            wf[l] = (i < count && lg > -740.0) ? 2.0 * weight[i] * std::exp(lg) : 0.0;
+          }
+        }
+      }
+    }
+  }
+}
+
+// 10-point Gauss-Legendre on [0, 1].
+constexpr std::array<double, 10> gl_x = {0.013046735741414, 0.067468316655507, 0.160295215850488,
+                                         0.283302302935376, 0.425562830509184, 0.574437169490816,
+                                         0.716697697064624, 0.839704784149512, 0.932531683344493,
+                                         0.986953264258586};
+constexpr std::array<double, 10> gl_w = {0.033335672154344, 0.074725674575291, 0.109543181257991,
+                                         0.134633359654998, 0.147762112357376, 0.147762112357376,
+                                         0.134633359654998, 0.109543181257991, 0.074725674575291,
+                                         0.033335672154344};
+
+void finish(Populations& pop) {
+  pop.n_max = static_cast<int>(pop.p.size()) - 1;
+  pop.trace = 0.0;
+  pop.negative_weight = 0.0;
+  for (double v : pop.p) {
+    pop.trace += v;
+    if (v < 0) pop.negative_weight -= v;
+  }
+}
+
+}  // namespace
+
+std::vector<double> laguerre_functions(int n_max, double x) {
+  std::vector<double> out(static_cast<std::size_t>(n_max) + 1);
+  normalized_laguerre(0, n_max, x, out.data());
+  return out;
+}
+
+std::vector<double> fock_kernel(int n_max, double y) {
+  std::vector<double> k = laguerre_functions(n_max, 4.0 * y);
+  for (std::size_t n = 0; n < k.size(); ++n) k[n] *= (n % 2 ? -2.0 : 2.0);
+  return k;
+}
+
+int choose_n_max(const std::function<double(double)>& tail_mass, double tail) {
+  // p_n is carried by P_y near y = n: the mass above y bounds the weight above n.
+  double lo = 0.0, hi = 1.0;
+  while (tail_mass(hi) > tail) {
+    lo = hi;
+    hi *= 2.0;
+    if (hi > 1e6) throw messages::not_converged("Fock populations", "the radial density has no negligible tail below y = 1e6");
+  }
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (tail_mass(mid) > tail ? lo : hi) = mid;
+  }
+  // Margin for the kernel's reach beyond y = n: a few standard widths sqrt(n).
+  return static_cast<int>(std::ceil(hi + 4.0 * std::sqrt(hi) + 10.0));
+}
+
+Populations populations_from_radial(const std::function<double(double)>& radial_density, double y_max, int n_max) {
+  Populations pop;
+  pop.p.assign(static_cast<std::size_t>(n_max) + 1, 0.0);
+  // Panels in s = sqrt(y): the kernel's wavenumber in s is at most
+  // 4 sqrt(n_max + 1/2); a panel spans ~0.6 of its shortest wavelength.
+  const double s_max = std::sqrt(y_max);
+  const double width = std::min(0.25, 1.0 / std::sqrt(n_max + 1.0));
+  const auto panels = static_cast<int>(std::ceil(s_max / width));
+  const double ds = s_max / panels;
+  std::vector<double> ys, ws;
+  ys.reserve(static_cast<std::size_t>(panels) * 10);
+  ws.reserve(ys.capacity());
+  for (int j = 0; j < panels; ++j) {
+    for (int q = 0; q < 10; ++q) {
+      const double s = (j + gl_x[q]) * ds;
+      const double y = s * s;
+      const double w = gl_w[q] * ds * 2.0 * s * radial_density(y);  // dy = 2 s ds
+      if (w == 0.0) continue;
+      ys.push_back(y);
+      ws.push_back(w);
+    }
+  }
+  accumulate_kernel(ys.data(), ws.data(), ys.size(), n_max, pop.p.data());
+  finish(pop);
+  return pop;
+}
+
+Populations populations_from_samples(const std::vector<double>& y, int n_max) {
+  Populations pop;
+  pop.p.assign(static_cast<std::size_t>(n_max) + 1, 0.0);
+  if (y.empty()) throw messages::usage("no samples for the Monte Carlo Fock estimator");
+  const std::vector<double> w(y.size(), 1.0 / static_cast<double>(y.size()));
+  accumulate_kernel(y.data(), w.data(), y.size(), n_max, pop.p.data());
+  finish(pop);
+  return pop;
+}
+
+Eigen::MatrixXcd density_matrix_from_wigner(const WignerGrid& wigner, int n_max) {
+  const int N = n_max + 1;
+  Eigen::MatrixXcd rho = Eigen::MatrixXcd::Zero(N, N);
+  const double area = wigner.width() * wigner.width();
+  std::vector<double> psi(static_cast<std::size_t>(N));
+  for (int i = 0; i < wigner.bins; ++i) {
+    for (int j = 0; j < wigner.bins; ++j) {
+      const double W = wigner.at(i, j);
+      if (W == 0.0) continue;
+      const double re = wigner.centre(i), im = wigner.centre(j);
+      const double x = 4.0 * (re * re + im * im);
+      const double phase = std::atan2(im, re);
+      // pi * (2/pi) = 2 times the cell's weight.
+      const double weight = 2.0 * W * area;
+      for (int k = 0; k < N; ++k) {
+        normalized_laguerre(k, n_max - k, x, psi.data());
+        const std::complex<double> rot = std::polar(1.0, k * phase);
+        for (int n = 0; n + k < N; ++n) {
+          // rho_{n+k, n} = pi int W (2/pi) (-1)^n (2 alpha)^k e^{-2|a|^2} L_n^k sqrt(n!/(n+k)!)
+          const double v = (n % 2 ? -weight : weight) * psi[static_cast<std::size_t>(n)];
+          rho(n + k, n) += v * rot;
+        }
+      }
+    }
+  }
+  for (int m = 0; m < N; ++m)
+    for (int n = m + 1; n < N; ++n) rho(m, n) = std::conj(rho(n, m));
+  return rho;
+}
+
+}  // namespace ergon

@@ -1,0 +1,99 @@
+// Edge: steady-state result files and the terminal summary.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "ergon/io.hpp"
+#include "ergon/steady.hpp"
+
+namespace ergon {
+
+nlohmann::json summary_json(const SteadyState& s, const std::string& command_line) {
+  nlohmann::json j;
+  j["method"] = to_string(s.method);
+  j["integrator"] = s.method == Method::langevin ? to_string(s.config.langevin.integrator) : "none";
+  j["dt"] = s.dt;
+  j["time"] = s.time;
+  j["trajectories"] = s.trajectories;
+  j["seed"] = s.config.langevin.seed;
+  j["steps"] = s.steps;
+  j["wall_seconds"] = s.wall_seconds;
+  j["steps_per_second"] = s.steps_per_second;
+  j["bias"] = 0.5 * (s.config.device.left.mu - s.config.device.right.mu);
+  for (const auto& [key, value] : summary_values(s)) j[key] = value;
+  j["numerical_error"] = s.numerical_error;
+  if (!s.isa.empty()) j["instruction_set"] = s.isa;
+  j["table_extensions"] = s.table_extensions;
+  nlohmann::json diags = nlohmann::json::array();
+  for (const auto& d : s.diagnostics)
+    diags.push_back({{"name", d.name}, {"ratio", d.ratio}, {"limit", d.limit}, {"violated", d.violated()}, {"text", d.text}});
+  j["diagnostics"] = diags;
+  j["provenance"] = provenance(s.config, command_line);
+  return j;
+}
+
+void write_steady_files(const SteadyState& s, const nlohmann::json& summary, const std::string& dir) {
+  write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
+  {
+    CsvTable t({"re_alpha", "im_alpha", "W"});
+    for (int i = 0; i < s.wigner.bins; ++i)
+      for (int j = 0; j < s.wigner.bins; ++j) t.add_row({s.wigner.centre(i), s.wigner.centre(j), s.wigner.at(i, j)});
+    write_file_atomic(dir + "/wigner.csv", t.str());
+  }
+  {
+    CsvTable t({"y", "P_y", "stderr"});
+    for (int i = 0; i < s.radial.bins; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      t.add_row({s.radial.centre(i), s.radial.density[k], s.radial_error.empty() ? 0.0 : s.radial_error[k]});
+    }
+    write_file_atomic(dir + "/radial.csv", t.str());
+  }
+  {
+    const bool mc = !s.populations_mc.p.empty();
+    std::vector<std::string> cols = {"n", "p_n", "stderr"};
+    if (mc) cols.push_back("p_n_mc");
+    CsvTable t(cols);
+    for (std::size_t n = 0; n < s.populations.p.size(); ++n) {
+      std::vector<double> row = {static_cast<double>(n), s.populations.p[n],
+                                 s.populations.error.empty() ? 0.0 : s.populations.error[n]};
+      // The Monte Carlo column stops at its own n_max; beyond, 0 is not a
+      // measurement, so the column holds the last n with a value.
+      if (mc) row.push_back(n < s.populations_mc.p.size() ? s.populations_mc.p[n] : 0.0);
+      t.add_row(row);
+    }
+    write_file_atomic(dir + "/populations.csv", t.str());
+  }
+}
+
+std::string format_summary(const SteadyState& s) {
+  std::string out;
+  const double V = 0.5 * (s.config.device.left.mu - s.config.device.right.mu);
+  out += fmt::format("ergon steady state ({} method), V = {} (mu_L = {}, mu_R = {})\n", to_string(s.method), V,
+                     s.config.device.left.mu, s.config.device.right.mu);
+  auto line = [&](const char* name, const Estimate& e, const char* unit) {
+    if (e.error > 0)
+      out += fmt::format("  {:<28} {:>14.6g} +- {:<10.3g} {}\n", name, e.value, e.error, unit);
+    else
+      out += fmt::format("  {:<28} {:>14.6g}               {}\n", name, e.value, unit);
+  };
+  line("battery energy U = w0 nbar", s.energy, "[energy]");
+  line("nbar", s.nbar, "");
+  line("g2(0)", s.g2, "");
+  line("Mandel Q", s.mandel_q, "");
+  line("entropy S", s.entropy, "");
+  line("ergotropy W_E", s.ergotropy, "[energy]");
+  line("free-energy work W_F", s.free_energy_work, fmt::format("[energy], T = {}", s.temperature).c_str());
+  line("current <I>", s.current, "[1/time]");
+  line("<x^2>", s.x2, "");
+  line("<p^2>", s.p2, "");
+  out += fmt::format("  {:<28} {:>14}\n", "n_max", s.n_max);
+  out += fmt::format("  {:<28} {:>14.3g}\n", "negative weight", s.negative_weight);
+  if (s.method == Method::langevin)
+    out += fmt::format("  {} steps in {:.2f} s ({:.3g} steps/s, {}), autocorrelation time {:.4g}\n", s.steps,
+                       s.wall_seconds, s.steps_per_second, s.isa, s.autocorrelation_time);
+  for (const auto& d : s.diagnostics)
+    if (d.violated()) out += fmt::format("  warning: {} = {:.3g} > {} ({})\n", d.name, d.ratio, d.limit, d.text);
+  return out;
+}
+
+}  // namespace ergon

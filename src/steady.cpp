@@ -1,0 +1,318 @@
+// Stages 4-7 for one operating point (docs/model.md, "Steady state").
+#include "ergon/steady.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "ergon/averaged.hpp"
+#include "ergon/config.hpp"
+#include "ergon/errors.hpp"
+#include "ergon/parallel.hpp"
+
+namespace ergon {
+namespace {
+
+constexpr double kPopulationTail = 1e-12;  // probability mass above n_max
+constexpr int kJackknifeGroups = 16;
+constexpr int kMonteCarloMaxN = 400;
+
+// Jackknife estimate from leave-one-group-out values.
+Estimate jackknife(double full, const std::vector<double>& loo) {
+  const auto G = static_cast<double>(loo.size());
+  if (loo.size() < 2) return {full, 0.0};
+  double mean = 0;
+  for (double v : loo) mean += v;
+  mean /= G;
+  double var = 0;
+  for (double v : loo) var += (v - mean) * (v - mean);
+  return {full, std::sqrt(var * (G - 1) / G)};
+}
+
+void fill_thermo(SteadyState& s, const Thermodynamics& t) {
+  s.entropy = {t.entropy, 0.0};
+  s.ergotropy = {t.ergotropy, 0.0};
+  s.free_energy_work = {t.free_energy_work, 0.0};
+}
+
+double auto_alpha_max(double y_tail) { return std::max(3.0, 1.1 * std::sqrt(y_tail)); }
+
+// Knots of the log-spline density: Kooperberg and Stone's rule 4 n^(1/5) for
+// n independent samples, between 5 and 30.
+int spline_knots(double effective_samples) {
+  return std::clamp(static_cast<int>(std::lround(4.0 * std::pow(std::max(effective_samples, 1.0), 0.2))), 5, 30);
+}
+
+// Merges bins so that at most `max_bins` remain (the fit does not need the
+// histogram's full resolution).
+std::vector<double> coarsen(const std::vector<std::uint64_t>& counts, std::size_t factor) {
+  std::vector<double> out((counts.size() + factor - 1) / factor, 0.0);
+  for (std::size_t i = 0; i < counts.size(); ++i) out[i / factor] += static_cast<double>(counts[i]);
+  return out;
+}
+
+SteadyState solve_averaged_method(const Config& config, double temperature, const RunControl& control) {
+  SteadyState s;
+  s.temperature = temperature;
+  const Oscillator& osc = config.device.oscillator;
+  const double w0 = osc.w0, m = osc.mass;
+  const ElectronicModel model(config.device);
+  const AveragedSolution sol = solve_averaged(model, config, resolve_threads(control.threads));
+  const AveragedSteadyState& avg = *sol.state;
+  const double E1 = avg.moment(1), E2 = avg.moment(2);
+  s.wigner_energy = {E1, 0.0};
+  s.energy = {E1 - 0.5 * w0, 0.0};
+  s.x2 = {E1 / (m * w0 * w0), 0.0};
+  s.p2 = {m * E1, 0.0};
+  const double y1 = E1 / w0, y2 = E2 / (w0 * w0);
+  s.nbar = {y1 - 0.5, 0.0};
+  s.g2 = {g2_from_moments(y1, y2), 0.0};
+  s.mandel_q = {s.nbar.value * (s.g2.value - 1.0), 0.0};
+  const CoefficientTable& table = *sol.table;
+  s.current = {avg.position_average([&](double x) { return table.current(x); }), 0.0};
+
+  const double y_top = avg.energy_max() / w0;
+  auto P_y = [&](double y) { return y <= y_top ? avg.radial_density(y) : 0.0; };
+  auto tail = [&](double y) { return 1.0 - avg.cdf(w0 * y); };
+  const int n_max = choose_n_max(tail, kPopulationTail);
+  s.populations = populations_from_radial(P_y, std::min(y_top, n_max + 20.0 * std::sqrt(n_max + 1.0) + 50.0), n_max);
+  s.n_max = s.populations.n_max;
+  s.negative_weight = s.populations.negative_weight;
+  s.trace = s.populations.trace;
+  fill_thermo(s, thermodynamics(s.populations.p, w0, s.temperature));
+
+  const double y_tail = avg.tail_energy(1e-9) / w0;
+  const double alpha_max = config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max : auto_alpha_max(y_tail);
+  s.wigner = wigner_from_radial(P_y, alpha_max, config.phase_space.bins);
+  s.radial = radial_grid(P_y, alpha_max * alpha_max, std::max(64, static_cast<int>(std::ceil(alpha_max * alpha_max * 4))));
+  s.diagnostics = validity_diagnostics(config, table, E1);
+  return s;
+}
+
+SteadyState solve_langevin_method(const Config& config, double temperature, const RunControl& control) {
+  SteadyState s;
+  s.temperature = temperature;
+  const Oscillator& osc = config.device.oscillator;
+  const double w0 = osc.w0;
+  const LangevinRun run = run_langevin(config, control);
+  const LangevinSummary sum = summarize(run);
+  s.wigner_energy = sum.wigner_energy;
+  s.energy = sum.energy;
+  s.x2 = sum.x2;
+  s.p2 = sum.p2;
+  s.current = sum.current;
+  s.autocorrelation_time = sum.autocorrelation_time;
+  s.dt = run.dt;
+  s.time = run.time;
+  s.trajectories = run.trajectories;
+  s.steps = run.steps;
+  s.wall_seconds = run.wall_seconds;
+  s.steps_per_second = run.steps_per_second;
+  s.isa = run.isa;
+  s.table_extensions = run.table_extensions;
+
+  const std::size_t B = run.batches.size();
+  const int G = static_cast<int>(std::min<std::size_t>(B, kJackknifeGroups));
+  auto group_of = [&](std::size_t b) { return static_cast<int>(b * static_cast<std::size_t>(G) / B); };
+
+  // Sums per jackknife group.
+  struct Sums {
+    double n = 0, y = 0, y2 = 0;
+    std::vector<std::uint64_t> counts;
+  };
+  const std::size_t bins = static_cast<std::size_t>(run.radial.front().bins());
+  Sums total;
+  total.counts.assign(bins, 0);
+  std::vector<Sums> groups(static_cast<std::size_t>(G));
+  for (auto& g : groups) g.counts.assign(bins, 0);
+  std::uint64_t overflow = 0;
+  for (std::size_t b = 0; b < B; ++b) {
+    const BatchSums& q = run.batches[b];
+    Sums& g = groups[static_cast<std::size_t>(group_of(b))];
+    for (Sums* t : {&g, &total}) {
+      t->n += q.samples;
+      t->y += q.E / w0;
+      t->y2 += q.E2 / (w0 * w0);
+      const auto& c = run.radial[b].counts();
+      for (std::size_t i = 0; i < bins; ++i) t->counts[i] += c[i];
+    }
+    overflow += run.radial[b].overflow();
+  }
+  if (overflow > 0)
+    throw messages::not_converged("radial histogram", fmt::format("{} samples beyond y = {}", overflow, run.radial.front().y_max()));
+
+  // Moment-based nbar and g2 with jackknife errors.
+  auto g2_of = [&](const Sums& t) { return g2_from_moments(t.y / t.n, t.y2 / t.n); };
+  auto minus = [&](const Sums& a, const Sums& b) {
+    Sums d;
+    d.n = a.n - b.n;
+    d.y = a.y - b.y;
+    d.y2 = a.y2 - b.y2;
+    return d;
+  };
+  std::vector<double> g2_loo, nbar_loo;
+  for (const auto& g : groups) {
+    const Sums d = minus(total, g);
+    g2_loo.push_back(g2_of(d));
+    nbar_loo.push_back(d.y / d.n - 0.5);
+  }
+  s.g2 = jackknife(g2_of(total), g2_loo);
+  s.nbar = jackknife(total.y / total.n - 0.5, nbar_loo);
+  std::vector<double> q_loo;
+  for (std::size_t i = 0; i < g2_loo.size(); ++i) q_loo.push_back(nbar_loo[i] * (g2_loo[i] - 1.0));
+  s.mandel_q = jackknife(s.nbar.value * (s.g2.value - 1.0), q_loo);
+
+  // Smooth radial density, populations and thermodynamics, jackknifed.
+  const double width = run.radial.front().y_max() / static_cast<double>(bins);
+  std::size_t used = bins;
+  while (used > 0 && total.counts[used - 1] == 0) --used;
+  const std::size_t factor = std::max<std::size_t>(1, (used + 1999) / 2000);
+  const int knots = spline_knots(sum.effective_samples);
+  auto analyse = [&](const std::vector<std::uint64_t>& counts, int n_max, Populations* out) {
+    const LogSplineDensity fit(coarsen(counts, factor), width * static_cast<double>(factor), knots);
+    const int n = n_max > 0 ? n_max : choose_n_max([&](double y) { return fit.tail_mass(y); }, kPopulationTail);
+    const double y_top = std::min(fit.support_end(), n + 20.0 * std::sqrt(n + 1.0) + 50.0);
+    *out = populations_from_radial([&](double y) { return fit(y); }, y_top, n);
+    return thermodynamics(out->p, w0, s.temperature);
+  };
+  const Thermodynamics full = analyse(total.counts, 0, &s.populations);
+  s.n_max = s.populations.n_max;
+  std::vector<Thermodynamics> loo(static_cast<std::size_t>(G));
+  std::vector<Populations> loo_pop(static_cast<std::size_t>(G));
+  parallel_for(G, control.threads, [&](int g) {
+    std::vector<std::uint64_t> c = total.counts;
+    const auto& gc = groups[static_cast<std::size_t>(g)].counts;
+    for (std::size_t i = 0; i < bins; ++i) c[i] -= gc[i];
+    loo[static_cast<std::size_t>(g)] = analyse(c, s.n_max, &loo_pop[static_cast<std::size_t>(g)]);
+  });
+  auto jk = [&](double full_value, double Thermodynamics::*field) {
+    std::vector<double> v;
+    for (const auto& t : loo) v.push_back(t.*field);
+    return jackknife(full_value, v);
+  };
+  s.entropy = jk(full.entropy, &Thermodynamics::entropy);
+  s.ergotropy = jk(full.ergotropy, &Thermodynamics::ergotropy);
+  s.free_energy_work = jk(full.free_energy_work, &Thermodynamics::free_energy_work);
+  s.populations.error.assign(s.populations.p.size(), 0.0);
+  for (std::size_t n = 0; n < s.populations.p.size(); ++n) {
+    std::vector<double> v;
+    for (const auto& p : loo_pop) v.push_back(p.p[n]);
+    s.populations.error[n] = jackknife(s.populations.p[n], v).error;
+  }
+  s.negative_weight = s.populations.negative_weight;
+  s.trace = s.populations.trace;
+
+  // Monte Carlo estimator from the stored samples (noisy at large n).
+  std::vector<double> ys;
+  for (const auto& b : run.y_samples) ys.insert(ys.end(), b.begin(), b.end());
+  if (!ys.empty()) s.populations_mc = populations_from_samples(ys, std::min(s.n_max, kMonteCarloMaxN));
+
+  // Phase space: the sampled Wigner histogram, and the radial histogram
+  // (rebinned to unit width) with batch-means errors per bin.
+  s.wigner = run.wigner.grid();
+  const std::size_t per_unit = static_cast<std::size_t>(std::lround(1.0 / width));
+  const std::size_t out_bins = (used + per_unit - 1) / per_unit;
+  s.radial.y_max = static_cast<double>(out_bins * per_unit) * width;
+  s.radial.bins = static_cast<int>(out_bins);
+  s.radial.density.assign(out_bins, 0.0);
+  s.radial_error.assign(out_bins, 0.0);
+  const double out_width = s.radial.width();
+  for (std::size_t i = 0; i < out_bins; ++i) {
+    std::vector<double> per_batch(B, 0.0);
+    for (std::size_t b = 0; b < B; ++b) {
+      const auto& c = run.radial[b].counts();
+      double k = 0;
+      for (std::size_t j = i * per_unit; j < std::min(bins, (i + 1) * per_unit); ++j) k += static_cast<double>(c[j]);
+      per_batch[b] = k / (run.batches[b].samples * out_width);
+    }
+    const Estimate e = batch_mean(per_batch);
+    s.radial.density[i] = e.value;
+    s.radial_error[i] = e.error;
+  }
+  // Diagnostics from the coefficient table of a fresh averaged solve would
+  // cost a second table; the sampler's own table is not exposed, so build a
+  // small one around the sampled energy.
+  const ElectronicModel model(config.device);
+  const double k = osc.mass * w0 * w0;
+  const CoefficientTable table(model, symmetric_grid(config.device, std::sqrt(2.0 * std::max(s.wigner_energy.value, w0) / k) * 2.0),
+                               control.threads);
+  s.diagnostics = validity_diagnostics(config, table, s.wigner_energy.value);
+  return s;
+}
+
+}  // namespace
+
+const char* to_string(Method method) { return method == Method::langevin ? "langevin" : "averaged"; }
+
+Method parse_method(const std::string& text, const std::string& option) {
+  if (text == "langevin") return Method::langevin;
+  if (text == "averaged") return Method::averaged;
+  throw messages::usage(fmt::format("{} '{}' is not a method: use langevin or averaged", option, text));
+}
+
+std::vector<Diagnostic> validity_diagnostics(const Config& config, const CoefficientTable& table, double mean_energy) {
+  const Device& d = config.device;
+  const double w0 = d.oscillator.w0;
+  const double lambda = std::abs(d.oscillator.coupling_energy());
+  const double T = std::min(1.0 / d.left.beta, 1.0 / d.right.beta);
+  const double Gamma = std::min(d.left.Gamma, d.right.Gamma);
+  const double fast = std::min(T, Gamma);
+  std::vector<Diagnostic> out;
+  out.push_back({"quasi_adiabatic_w0", w0 / fast, 0.3,
+                 fmt::format("w0 / min(T, Gamma) = {:.3g} / {:.3g}", w0, fast)});
+  out.push_back({"quasi_adiabatic_lambda", lambda / fast, 0.3,
+                 fmt::format("|lambda| / min(T, Gamma) = {:.3g} / {:.3g}", lambda, fast)});
+  // Underdamped: largest |gamma| and D / (m E) on the range the state covers.
+  const double k = d.oscillator.mass * w0 * w0;
+  const double A = std::min(std::sqrt(2.0 * std::max(mean_energy, w0) / k) * 2.0, table.x_max());
+  double gmax = 0, dmax = 0;
+  for (int i = 0; i <= 200; ++i) {
+    const double x = -A + 2.0 * A * i / 200.0;
+    gmax = std::max(gmax, std::abs(table.gamma(x)));
+    dmax = std::max(dmax, table.D(x));
+  }
+  out.push_back({"underdamped_gamma", gmax / w0, 0.05, fmt::format("max |gamma| / w0 = {:.3g} / {:.3g}", gmax, w0)});
+  const double E = std::max(mean_energy, 0.5 * w0);
+  out.push_back({"underdamped_diffusion", dmax / (d.oscillator.mass * E) / w0, 0.05,
+                 fmt::format("max D / (m <E> w0) = {:.3g} / ({:.3g} {:.3g} {:.3g})", dmax, d.oscillator.mass, E, w0)});
+  return out;
+}
+
+SteadyState solve_steady_state(const Config& config, Method method, const RunControl& control) {
+  validate(config);
+  const double T = reference_temperature(config);
+  SteadyState s = method == Method::langevin ? solve_langevin_method(config, T, control)
+                                             : solve_averaged_method(config, T, control);
+  s.method = method;
+  s.config = config;
+  return s;
+}
+
+std::vector<std::pair<std::string, double>> summary_values(const SteadyState& s) {
+  std::vector<std::pair<std::string, double>> v;
+  auto add = [&](const char* key, const Estimate& e) {
+    v.emplace_back(key, e.value);
+    v.emplace_back(std::string(key) + "_stderr", e.error);
+  };
+  add("energy", s.energy);
+  add("wigner_energy", s.wigner_energy);
+  add("x2", s.x2);
+  add("p2", s.p2);
+  add("nbar", s.nbar);
+  add("g2", s.g2);
+  add("mandel_q", s.mandel_q);
+  add("entropy", s.entropy);
+  add("ergotropy", s.ergotropy);
+  add("free_energy_work", s.free_energy_work);
+  add("current", s.current);
+  v.emplace_back("negative_weight", s.negative_weight);
+  v.emplace_back("n_max", static_cast<double>(s.n_max));
+  v.emplace_back("trace", s.trace);
+  v.emplace_back("temperature", s.temperature);
+  v.emplace_back("autocorrelation_time", s.autocorrelation_time);
+  return v;
+}
+
+}  // namespace ergon
