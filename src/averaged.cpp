@@ -202,7 +202,7 @@ double AveragedSteadyState::position_average(const std::function<double(double)>
   return s;
 }
 
-AveragedSolution solve_averaged(const ElectronicModel& model, const Config& config, int threads, double tail) {
+AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads, double tail) {
   const Device& dev = config.device;
   const double x0 = dev.oscillator.x0();
   double X = 20.0 * x0;
@@ -210,13 +210,12 @@ AveragedSolution solve_averaged(const ElectronicModel& model, const Config& conf
   std::shared_ptr<CoefficientTable> table;
   while (true) {
     auto grid = symmetric_grid(dev, X);
-    table = table ? std::make_shared<CoefficientTable>(table->extended(model, grid, threads))
-                  : std::make_shared<CoefficientTable>(model, grid, threads);
+    table = table ? std::make_shared<CoefficientTable>(table->extended(source, grid, threads))
+                  : std::make_shared<CoefficientTable>(source, grid, threads);
     auto state = std::make_shared<AveragedSteadyState>(*table, config.averaged);
     if (1.0 - state->cdf(0.6 * state->energy_max()) < tail) return {table, state};
     X *= 1.5;
-    if (X > X_cap)
-      throw messages::table_range(0.5 * (dev.left.mu - dev.right.mu), X / x0, -X_cap / x0, X_cap / x0);
+    if (X > X_cap) throw messages::table_range(0.5 * (dev.left.mu - dev.right.mu), X / x0, -X_cap / x0, X_cap / x0);
   }
 }
 

@@ -58,8 +58,10 @@ void normalized_laguerre(int k, int n_max, double x, double* out) {
 // `L` lanes whose recurrences interleave (and vectorise); each lane keeps its
 // own binary exponent. Compiled for AVX-512 and AVX2 as well, picked at run
 // time (GCC function multi-versioning).
-__attribute__((target_clones("avx512f", "avx2", "default")))
-void accumulate_kernel(const double* y, const double* weight, std::size_t count, int n_max, double* p) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_kernel(const double* y,
+                                                                                    const double* weight,
+                                                                                    std::size_t count, int n_max,
+                                                                                    double* p) {
   constexpr int L = 16;
   constexpr double big = 0x1p400, shrink = 0x1p-400;
   for (std::size_t start = 0; start < count; start += L) {
@@ -105,14 +107,12 @@ void accumulate_kernel(const double* y, const double* weight, std::size_t count,
 }
 
 // 10-point Gauss-Legendre on [0, 1].
-constexpr std::array<double, 10> gl_x = {0.013046735741414, 0.067468316655507, 0.160295215850488,
-                                         0.283302302935376, 0.425562830509184, 0.574437169490816,
-                                         0.716697697064624, 0.839704784149512, 0.932531683344493,
-                                         0.986953264258586};
-constexpr std::array<double, 10> gl_w = {0.033335672154344, 0.074725674575291, 0.109543181257991,
-                                         0.134633359654998, 0.147762112357376, 0.147762112357376,
-                                         0.134633359654998, 0.109543181257991, 0.074725674575291,
-                                         0.033335672154344};
+constexpr std::array<double, 10> gl_x = {0.013046735741414, 0.067468316655507, 0.160295215850488, 0.283302302935376,
+                                         0.425562830509184, 0.574437169490816, 0.716697697064624, 0.839704784149512,
+                                         0.932531683344493, 0.986953264258586};
+constexpr std::array<double, 10> gl_w = {0.033335672154344, 0.074725674575291, 0.109543181257991, 0.134633359654998,
+                                         0.147762112357376, 0.147762112357376, 0.134633359654998, 0.109543181257991,
+                                         0.074725674575291, 0.033335672154344};
 
 void finish(Populations& pop) {
   pop.n_max = static_cast<int>(pop.p.size()) - 1;
@@ -144,7 +144,8 @@ int choose_n_max(const std::function<double(double)>& tail_mass, double tail) {
   while (tail_mass(hi) > tail) {
     lo = hi;
     hi *= 2.0;
-    if (hi > 1e6) throw messages::not_converged("Fock populations", "the radial density has no negligible tail below y = 1e6");
+    if (hi > 1e6)
+      throw messages::not_converged("Fock populations", "the radial density has no negligible tail below y = 1e6");
   }
   for (int i = 0; i < 60; ++i) {
     const double mid = 0.5 * (lo + hi);

@@ -26,7 +26,8 @@ nlohmann::json summary_json(const SteadyState& s, const std::string& command_lin
   j["table_extensions"] = s.table_extensions;
   nlohmann::json diags = nlohmann::json::array();
   for (const auto& d : s.diagnostics)
-    diags.push_back({{"name", d.name}, {"ratio", d.ratio}, {"limit", d.limit}, {"violated", d.violated()}, {"text", d.text}});
+    diags.push_back(
+        {{"name", d.name}, {"ratio", d.ratio}, {"limit", d.limit}, {"violated", d.violated()}, {"text", d.text}});
   j["diagnostics"] = diags;
   j["provenance"] = provenance(s.config, command_line);
   return j;

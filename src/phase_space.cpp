@@ -154,7 +154,8 @@ LogSplineDensity::LogSplineDensity(const std::vector<double>& counts, double bin
   Eigen::ArrayXd sw = (c.array() / N + 1e-6 / static_cast<double>(G)).sqrt();
   Eigen::HouseholderQR<Eigen::MatrixXd> qr(sw.matrix().asDiagonal() * B);
   const Eigen::MatrixXd R = qr.matrixQR().topRows(static_cast<Eigen::Index>(P)).triangularView<Eigen::Upper>();
-  const Eigen::MatrixXd Rinv = R.triangularView<Eigen::Upper>().solve(Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P)));
+  const Eigen::MatrixXd Rinv = R.triangularView<Eigen::Upper>().solve(
+      Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P)));
   B = B * Rinv;
   const Eigen::VectorXd data_sum = B.transpose() * c;  // sum_j c_j B(y_j)
 
@@ -185,7 +186,8 @@ LogSplineDensity::LogSplineDensity(const std::vector<double>& counts, double bin
     Eigen::MatrixXd H;
     loglik(theta, &g, &H);
     // Newton step on the concave likelihood; tiny ridge for safety.
-    const Eigen::MatrixXd A = -H + 1e-12 * N * Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
+    const Eigen::MatrixXd A =
+        -H + 1e-12 * N * Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
     const Eigen::VectorXd step = A.ldlt().solve(g);
     double t = 1.0, ll_new = ll;
     Eigen::VectorXd trial;
@@ -208,7 +210,8 @@ LogSplineDensity::LogSplineDensity(const std::vector<double>& counts, double bin
   natural_basis(knots_, knots_.back() + 1.0, b_after.data());
   double slope = 0;
   for (std::size_t k = 0; k < P; ++k) slope += theta_[k] * (b_after[k] - b_end[k]);
-  if (!(slope < 0)) throw messages::not_converged("radial density fit", "the fitted density does not decay beyond the data");
+  if (!(slope < 0))
+    throw messages::not_converged("radial density fit", "the fitted density does not decay beyond the data");
   // Normalise accurately: Gauss-Legendre between knots, analytic linear tail.
   log_norm_ = 0.0;
   const double peak = [&] {
@@ -218,17 +221,16 @@ LogSplineDensity::LogSplineDensity(const std::vector<double>& counts, double bin
   }();
   log_norm_ = peak;
   static constexpr double gx[5] = {0.046910077030668, 0.230765344947158, 0.5, 0.769234655052842, 0.953089922969332};
-  static constexpr double gw[5] = {0.118463442528095, 0.239314335249683, 0.284444444444444, 0.239314335249683, 0.118463442528095};
-  std::vector<double> edges = {0.0};
-  for (double k : knots_)
-    if (k > edges.back()) edges.push_back(k);
-  // Fine panels inside each knot interval (the spline is a cubic there: 5 points exact).
+  static constexpr double gw[5] = {0.118463442528095, 0.239314335249683, 0.284444444444444, 0.239314335249683,
+                                   0.118463442528095};
+  // Panels no wider than a histogram bin (the density changes by a small
+  // fraction across one), 5-point Gauss-Legendre on each.
+  const double y_knot_end = knots_.back() * scale_;
+  const auto panels = static_cast<std::size_t>(std::ceil(y_knot_end / std::min(bin_width, y_knot_end / 256)));
+  const double dp = y_knot_end / static_cast<double>(panels);
   double Z = 0;
-  for (std::size_t i = 0; i + 1 < edges.size(); ++i)
-    for (int q = 0; q < 5; ++q) {
-      const double y = (edges[i] + gx[q] * (edges[i + 1] - edges[i])) * scale_;
-      Z += gw[q] * (edges[i + 1] - edges[i]) * scale_ * std::exp(spline(y) - log_norm_);
-    }
+  for (std::size_t i = 0; i < panels; ++i)
+    for (int q = 0; q < 5; ++q) Z += gw[q] * dp * std::exp(spline((static_cast<double>(i) + gx[q]) * dp) - log_norm_);
   const double s_end = spline(knots_.back() * scale_) - log_norm_;
   const double slope_y = slope / scale_;
   Z += std::exp(s_end) / (-slope_y);

@@ -95,10 +95,15 @@ Estimate batch_mean(const std::vector<double>& values) {
 
 LangevinRun run_langevin(const Config& config, const RunControl& control) {
   validate(config);
+  const ElectronicModel model(config.device);
+  return run_langevin(config, electronic_source(model), control);
+}
+
+LangevinRun run_langevin(const Config& config, const CoefficientSource& model, const RunControl& control) {
+  validate(config);
   const Langevin& L = config.langevin;
   const Device& dev = config.device;
   const Oscillator& osc = dev.oscillator;
-  const ElectronicModel model(dev);
   const int threads = resolve_threads(control.threads);
   const auto started = std::chrono::steady_clock::now();
 

@@ -59,7 +59,7 @@ SteadyState solve_averaged_method(const Config& config, double temperature, cons
   const Oscillator& osc = config.device.oscillator;
   const double w0 = osc.w0, m = osc.mass;
   const ElectronicModel model(config.device);
-  const AveragedSolution sol = solve_averaged(model, config, resolve_threads(control.threads));
+  const AveragedSolution sol = solve_averaged(electronic_source(model), config, resolve_threads(control.threads));
   const AveragedSteadyState& avg = *sol.state;
   const double E1 = avg.moment(1), E2 = avg.moment(2);
   s.wigner_energy = {E1, 0.0};
@@ -86,7 +86,8 @@ SteadyState solve_averaged_method(const Config& config, double temperature, cons
   const double y_tail = avg.tail_energy(1e-9) / w0;
   const double alpha_max = config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max : auto_alpha_max(y_tail);
   s.wigner = wigner_from_radial(P_y, alpha_max, config.phase_space.bins);
-  s.radial = radial_grid(P_y, alpha_max * alpha_max, std::max(64, static_cast<int>(std::ceil(alpha_max * alpha_max * 4))));
+  s.radial =
+      radial_grid(P_y, alpha_max * alpha_max, std::max(64, static_cast<int>(std::ceil(alpha_max * alpha_max * 4))));
   s.diagnostics = validity_diagnostics(config, table, E1);
   return s;
 }
@@ -141,7 +142,8 @@ SteadyState solve_langevin_method(const Config& config, double temperature, cons
     overflow += run.radial[b].overflow();
   }
   if (overflow > 0)
-    throw messages::not_converged("radial histogram", fmt::format("{} samples beyond y = {}", overflow, run.radial.front().y_max()));
+    throw messages::not_converged("radial histogram",
+                                  fmt::format("{} samples beyond y = {}", overflow, run.radial.front().y_max()));
 
   // Moment-based nbar and g2 with jackknife errors.
   auto g2_of = [&](const Sums& t) { return g2_from_moments(t.y / t.n, t.y2 / t.n); };
@@ -236,8 +238,9 @@ SteadyState solve_langevin_method(const Config& config, double temperature, cons
   // small one around the sampled energy.
   const ElectronicModel model(config.device);
   const double k = osc.mass * w0 * w0;
-  const CoefficientTable table(model, symmetric_grid(config.device, std::sqrt(2.0 * std::max(s.wigner_energy.value, w0) / k) * 2.0),
-                               control.threads);
+  const CoefficientTable table(
+      model, symmetric_grid(config.device, std::sqrt(2.0 * std::max(s.wigner_energy.value, w0) / k) * 2.0),
+      control.threads);
   s.diagnostics = validity_diagnostics(config, table, s.wigner_energy.value);
   return s;
 }
@@ -260,8 +263,7 @@ std::vector<Diagnostic> validity_diagnostics(const Config& config, const Coeffic
   const double Gamma = std::min(d.left.Gamma, d.right.Gamma);
   const double fast = std::min(T, Gamma);
   std::vector<Diagnostic> out;
-  out.push_back({"quasi_adiabatic_w0", w0 / fast, 0.3,
-                 fmt::format("w0 / min(T, Gamma) = {:.3g} / {:.3g}", w0, fast)});
+  out.push_back({"quasi_adiabatic_w0", w0 / fast, 0.3, fmt::format("w0 / min(T, Gamma) = {:.3g} / {:.3g}", w0, fast)});
   out.push_back({"quasi_adiabatic_lambda", lambda / fast, 0.3,
                  fmt::format("|lambda| / min(T, Gamma) = {:.3g} / {:.3g}", lambda, fast)});
   // Underdamped: largest |gamma| and D / (m E) on the range the state covers.

@@ -42,16 +42,22 @@ TableGrid symmetric_grid(const Device& device, double half_width) {
   return {h, -half, half};
 }
 
-CoefficientTable::CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads)
-    : grid_(grid),
-      inv_h_(1.0 / grid.h),
-      F_(model.F()),
-      mass_(model.device().oscillator.mass),
-      w0_(model.device().oscillator.w0) {
-  fill(model, threads, nullptr);
+CoefficientSource electronic_source(const ElectronicModel& model) {
+  CoefficientSource s;
+  s.values = [&model](double x) { return model.coefficients(x); };
+  s.slopes = [&model](double x) { return model.slopes(x); };
+  s.F = model.F();
+  s.mass = model.device().oscillator.mass;
+  s.w0 = model.device().oscillator.w0;
+  return s;
 }
 
-CoefficientTable CoefficientTable::extended(const ElectronicModel& model, const TableGrid& grid, int threads) const {
+CoefficientTable::CoefficientTable(const CoefficientSource& source, const TableGrid& grid, int threads)
+    : grid_(grid), inv_h_(1.0 / grid.h), F_(source.F), mass_(source.mass), w0_(source.w0) {
+  fill(source, threads, nullptr);
+}
+
+CoefficientTable CoefficientTable::extended(const CoefficientSource& source, const TableGrid& grid, int threads) const {
   if (grid.h != grid_.h) throw std::logic_error("extending a table to a grid of another spacing");
   CoefficientTable t;
   t.grid_ = grid;
@@ -59,11 +65,11 @@ CoefficientTable CoefficientTable::extended(const ElectronicModel& model, const 
   t.F_ = F_;
   t.mass_ = mass_;
   t.w0_ = w0_;
-  t.fill(model, threads, this);
+  t.fill(source, threads, this);
   return t;
 }
 
-void CoefficientTable::fill(const ElectronicModel& model, int threads, const CoefficientTable* known) {
+void CoefficientTable::fill(const CoefficientSource& source, int threads, const CoefficientTable* known) {
   const auto m = static_cast<std::size_t>(grid_.points());
   for (auto* v : {&n_, &dn_, &D_, &dD_, &gamma_, &dgamma_, &I_, &dI_}) v->assign(m, 0.0);
   // Nodes that `known` already has are copied.
@@ -87,8 +93,8 @@ void CoefficientTable::fill(const ElectronicModel& model, int threads, const Coe
   parallel_for(static_cast<int>(todo.size()), threads, [&](int j) {
     const int i = todo[static_cast<std::size_t>(j)];
     const double x = grid_.node(i);
-    const Coefficients c = model.coefficients(x);
-    const CoefficientSlopes s = model.slopes(x);
+    const Coefficients c = source.values(x);
+    const CoefficientSlopes s = source.slopes(x);
     const auto k = static_cast<std::size_t>(i);
     n_[k] = c.n;
     D_[k] = c.D;

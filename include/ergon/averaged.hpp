@@ -81,6 +81,7 @@ struct AveragedSolution {
   std::shared_ptr<const CoefficientTable> table;
   std::shared_ptr<const AveragedSteadyState> state;
 };
-AveragedSolution solve_averaged(const ElectronicModel& model, const Config& config, int threads, double tail = 1e-13);
+AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads,
+                                double tail = 1e-13);
 
 }  // namespace ergon

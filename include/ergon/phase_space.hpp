@@ -92,7 +92,7 @@ class LogSplineDensity {
   LogSplineDensity(const std::vector<double>& counts, double bin_width, int knots);
   double operator()(double y) const;  // normalised density
   double log_density(double y) const;
-  double tail_mass(double y) const;   // mass above y
+  double tail_mass(double y) const;              // mass above y
   double support_end() const { return y_end_; }  // density < 1e-18 of its peak beyond
   const std::vector<double>& knots() const { return knots_; }
 

@@ -17,6 +17,7 @@
 
 #include "ergon/electronic.hpp"
 #include "ergon/phase_space.hpp"
+#include "ergon/tables.hpp"
 
 namespace ergon {
 
@@ -68,6 +69,9 @@ struct LangevinRun {
 
 // Runs the sampler on the configuration's device with config.langevin.
 LangevinRun run_langevin(const Config& config, const RunControl& control = {});
+// The same with the coefficients from any source (the device's oscillator
+// and config.langevin still apply).
+LangevinRun run_langevin(const Config& config, const CoefficientSource& source, const RunControl& control = {});
 
 // Averages over batches with batch-means standard errors.
 struct LangevinSummary {

@@ -4,6 +4,7 @@
 // tests/test_tables.cpp and stated in docs/model.md).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "ergon/electronic.hpp"
@@ -33,16 +34,31 @@ double natural_spacing(const Device& device);
 // [-half_width, +half_width]; x = 0 is a node.
 TableGrid symmetric_grid(const Device& device, double half_width);
 
+// Where a table's values come from: the electronic model, or any function of
+// x giving the coefficients and their slopes (synthetic systems in tests,
+// users' own models). F, mass and w0 are the oscillator's.
+struct CoefficientSource {
+  std::function<Coefficients(double x)> values;
+  std::function<CoefficientSlopes(double x)> slopes;
+  double F = 0.0, mass = 1.0, w0 = 1.0;
+};
+CoefficientSource electronic_source(const ElectronicModel& model);
+
 class CoefficientTable {
  public:
   CoefficientTable() = default;
-  // Evaluates the model at every node (in parallel on `threads` threads; the
-  // result does not depend on the thread count).
-  CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads = 0);
+  // Evaluates the source at every node (in parallel on `threads` threads;
+  // the result does not depend on the thread count).
+  CoefficientTable(const CoefficientSource& source, const TableGrid& grid, int threads = 0);
+  CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads = 0)
+      : CoefficientTable(electronic_source(model), grid, threads) {}
 
   // The same table on a larger grid with the same spacing: nodes already
   // present are copied, only new ones are computed.
-  CoefficientTable extended(const ElectronicModel& model, const TableGrid& grid, int threads = 0) const;
+  CoefficientTable extended(const CoefficientSource& source, const TableGrid& grid, int threads = 0) const;
+  CoefficientTable extended(const ElectronicModel& model, const TableGrid& grid, int threads = 0) const {
+    return extended(electronic_source(model), grid, threads);
+  }
 
   const TableGrid& grid() const { return grid_; }
   double x_min() const { return grid_.x_min(); }
@@ -75,7 +91,7 @@ class CoefficientTable {
   double w0() const { return w0_; }
 
  private:
-  void fill(const ElectronicModel& model, int threads, const CoefficientTable* known);
+  void fill(const CoefficientSource& source, int threads, const CoefficientTable* known);
   double eval(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
   double eval_slope(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
   // Cell index and position in the cell, t in [0, 1].

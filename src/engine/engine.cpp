@@ -18,6 +18,9 @@ Result run_avx512(const Job& job);
 int width_sse2();
 int width_avx2();
 int width_avx512();
+void normals_sse2(std::uint64_t, std::uint32_t, std::uint64_t, double*);
+void normals_avx2(std::uint64_t, std::uint32_t, std::uint64_t, double*);
+void normals_avx512(std::uint64_t, std::uint32_t, std::uint64_t, double*);
 
 namespace {
 
@@ -25,6 +28,7 @@ struct Isa {
   const char* name;
   Result (*run)(const Job&);
   int (*width)();
+  void (*normals)(std::uint64_t, std::uint32_t, std::uint64_t, double*);
 };
 
 bool cpu_has(const char* name) {
@@ -38,9 +42,9 @@ bool cpu_has(const char* name) {
 }
 
 Isa automatic() {
-  if (cpu_has("avx512")) return {"avx512", run_avx512, width_avx512};
-  if (cpu_has("avx2")) return {"avx2", run_avx2, width_avx2};
-  return {"sse2", run_sse2, width_sse2};
+  if (cpu_has("avx512")) return {"avx512", run_avx512, width_avx512, normals_avx512};
+  if (cpu_has("avx2")) return {"avx2", run_avx2, width_avx2, normals_avx2};
+  return {"sse2", run_sse2, width_sse2, normals_sse2};
 }
 
 Isa& selected() {
@@ -60,17 +64,21 @@ bool select_isa(const char* name) {
   }
   if (!cpu_has(name)) return false;
   if (std::strcmp(name, "avx512") == 0)
-    selected() = {"avx512", run_avx512, width_avx512};
+    selected() = {"avx512", run_avx512, width_avx512, normals_avx512};
   else if (std::strcmp(name, "avx2") == 0)
-    selected() = {"avx2", run_avx2, width_avx2};
+    selected() = {"avx2", run_avx2, width_avx2, normals_avx2};
   else if (std::strcmp(name, "sse2") == 0)
-    selected() = {"sse2", run_sse2, width_sse2};
+    selected() = {"sse2", run_sse2, width_sse2, normals_sse2};
   else
     return false;
   return true;
 }
 
 Result run(const Job& job) { return selected().run(job); }
+
+void sample_normals(std::uint64_t seed, std::uint32_t first_trajectory, std::uint64_t block, double* out) {
+  selected().normals(seed, first_trajectory, block, out);
+}
 
 FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine,
                           const TableGrid* range) {
@@ -85,12 +93,10 @@ FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, 
   t.cells = static_cast<std::int64_t>(g.points() - 1) * refine;
   const auto nodes = static_cast<std::size_t>(t.cells + 1);
   std::vector<double> fn(nodes), damp(nodes), noise(nodes), cur(nodes);
-  double worst = 0.0;
   for (std::size_t i = 0; i < nodes; ++i) {
     // Node positions are integer multiples of h: identical for every extent.
     const double x = static_cast<double>(t.first + static_cast<std::int64_t>(i)) * t.h;
     const double gamma = table.gamma(x), D = std::max(table.D(x), 0.0);
-    worst = std::max(worst, std::abs(gamma) * dt);
     fn[i] = table.F() * table.n(x);
     cur[i] = table.current(x);
     if (integrator == Integrator::splitting) {
@@ -101,12 +107,6 @@ FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, 
       noise[i] = std::sqrt(D * dt);
     }
   }
-  if (worst > max_gamma_dt)
-    throw messages::out_of_range(
-        "langevin.dt", dt,
-        fmt::format("|gamma(x)| dt reaches {:.3g} on the table; the engine needs |gamma| dt <= {} "
-                    "(use dt <= {:.3g})",
-                    worst, max_gamma_dt, dt * max_gamma_dt / worst));
   // 32-byte aligned storage: over-allocate and offset.
   t.records.assign(static_cast<std::size_t>(t.cells) + 2, Cell{});
   const auto addr = reinterpret_cast<std::uintptr_t>(t.records.data());

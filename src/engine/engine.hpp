@@ -34,9 +34,6 @@ struct Cell {
 };
 static_assert(sizeof(Cell) == 32);
 enum Field : int { force_field = 0, damping_field = 1, noise_field = 2, current_field = 3 };
-// Largest |gamma| dt accepted: beyond it the frozen-coefficient
-// Ornstein-Uhlenbeck step is no longer a small correction per step.
-constexpr double max_gamma_dt = 0.05;
 
 // Cells [i h, (i+1) h] for integer i in [first, first + cells).
 struct FastTable {
@@ -72,7 +69,7 @@ struct FastTable {
 // integrator's per-step factors:
 //   splitting: g = expm1(-gamma dt), c2 = sqrt(D (1 - exp(-2 gamma dt)) / (2 gamma))
 //   euler:     g = gamma dt,  c2 = sqrt(D dt)
-// Throws if |gamma| dt exceeds max_gamma_dt anywhere on the table.
+
 // `range` (default: the whole table) selects the part of the table to use.
 FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine,
                           const TableGrid* range = nullptr);
@@ -126,5 +123,10 @@ const char* isa();
 bool select_isa(const char* name);
 
 Result run(const Job& job);
+
+// The selected kernel's normals for trajectories first_trajectory ..
+// first_trajectory + width() - 1 at steps 4 block .. 4 block + 3:
+// out[step * width() + lane]. For tests against the reference normals4().
+void sample_normals(std::uint64_t seed, std::uint32_t first_trajectory, std::uint64_t block, double* out);
 
 }  // namespace ergon::engine

@@ -183,6 +183,18 @@ struct Kernel {
     }
   }
 
+  static void sample(std::uint64_t seed, std::uint32_t first, std::uint64_t block, double* out) {
+    const auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int u = 0; u < Units; ++u) {
+      alignas(64) std::uint32_t traj[2 * W];
+      for (int i = 0; i < 2 * W; ++i) traj[i] = first + static_cast<std::uint32_t>(u * 2 * W + i);
+      bd xi[4][2];
+      normals(block, bu::load_aligned(traj), k0, k1, xi);
+      for (int s = 0; s < 4; ++s)
+        for (int h = 0; h < 2; ++h) xi[s][h].store_unaligned(out + s * Lanes + u * 2 * W + h * W);
+    }
+  }
+
   static Result run(const Job& job) {
     return job.integrator == Integrator::splitting ? run_scheme<Integrator::splitting>(job)
                                                    : run_scheme<Integrator::euler>(job);

@@ -1,0 +1,55 @@
+// The energy-averaged stationary density (deterministic solver).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ergon/averaged.hpp"
+#include "ergon/config.hpp"
+
+namespace {
+
+ergon::CoefficientSource constant_source(double gamma, double D) {
+  ergon::CoefficientSource s;
+  s.values = [=](double x) { return ergon::Coefficients{x, 0.0, D, gamma, 0.0}; };
+  s.slopes = [](double) { return ergon::CoefficientSlopes{}; };
+  s.F = 0.0632455532033676;
+  s.mass = 1.0;
+  s.w0 = 0.2;
+  return s;
+}
+
+TEST(Averaged, ConstantCoefficientsGiveBoltzmannExactly) {
+  // D = 2 m gamma T: P(E) = exp(-E/T)/T.
+  const double gamma = 3e-4, T = 2.0;
+  const ergon::Config c;
+  const auto sol = ergon::solve_averaged(constant_source(gamma, 2 * gamma * T), c, 0);
+  const auto& a = *sol.state;
+  for (double E : {0.0, 0.01, 1.0, 7.0, 30.0, 60.0}) EXPECT_NEAR(a.density(E) * T * std::exp(E / T), 1.0, 1e-9) << E;
+  EXPECT_NEAR(a.moment(1), T, 1e-9);
+  EXPECT_NEAR(a.moment(2), 2 * T * T, 1e-8);
+  EXPECT_NEAR(a.cdf(3.0), 1 - std::exp(-1.5), 1e-9);
+  EXPECT_NEAR(a.quantile(0.5), T * std::log(2.0), 1e-9);
+  // Orbit averages: a(E) = -gamma E + D/(2m), b(E) = E D / m.
+  EXPECT_NEAR(a.drift(5.0), -gamma * 5.0 + gamma * T, 1e-15);
+  EXPECT_NEAR(a.diffusion(5.0), 5.0 * 2 * gamma * T, 1e-15);
+}
+
+TEST(Averaged, EquilibriumDeviceIsThermalAtTheLeadsTemperature) {
+  // FDT holds at every x at zero bias, so P(E) = exp(-E/T)/T for any gamma(x).
+  ergon::Config c;
+  const ergon::ElectronicModel m(c.device);
+  const auto sol = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  EXPECT_NEAR(sol.state->moment(1), 2.0, 1e-7);
+  EXPECT_NEAR(sol.state->density(4.0) * 2.0 * std::exp(2.0), 1.0, 1e-7);
+}
+
+TEST(Averaged, TableCoversTheDensity) {
+  ergon::Config c;
+  ergon::set_bias(c.device, 16.0);
+  const ergon::ElectronicModel m(c.device);
+  const auto sol = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  EXPECT_LT(1.0 - sol.state->cdf(0.6 * sol.state->energy_max()), 1e-13);
+  EXPECT_GT(sol.state->moment(1), 20.0);  // a ring far above the thermal energy 2
+}
+
+}  // namespace

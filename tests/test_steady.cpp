@@ -1,0 +1,64 @@
+// Steady states end to end (rungs 5-7): equilibrium closed forms and the
+// sampler against the averaged solution.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ergon/config.hpp"
+#include "ergon/steady.hpp"
+
+namespace {
+
+constexpr double kSigmas = 4.5;
+
+TEST(Steady, AveragedAtZeroBiasIsTheClassicalThermalState) {
+  ergon::Config c;
+  const auto s = ergon::solve_steady_state(c, ergon::Method::averaged);
+  // T = 2, w0 = 0.2: nbar = T/w0 - 1/2 = 9.5, U = 1.9, g2 = 2.
+  EXPECT_NEAR(s.nbar.value, 9.5, 1e-6);
+  EXPECT_NEAR(s.energy.value, 1.9, 1e-7);
+  EXPECT_NEAR(s.g2.value, 2.0, 1e-6);
+  EXPECT_NEAR(s.entropy.value, 10.5 * std::log(10.5) - 9.5 * std::log(9.5), 1e-6);
+  EXPECT_LT(s.ergotropy.value, 1e-9);
+  EXPECT_NEAR(s.current.value, 0.0, 1e-12);
+  EXPECT_NEAR(s.trace, 1.0, 1e-10);
+  // nbar from the populations agrees with the Wigner moments.
+  double nbar = 0;
+  for (std::size_t n = 0; n < s.populations.p.size(); ++n) nbar += static_cast<double>(n) * s.populations.p[n];
+  EXPECT_NEAR(nbar, s.nbar.value, 1e-8);
+}
+
+TEST(Steady, SamplerAtZeroBiasIsThermalWithinItsErrors) {
+  ergon::Config c;
+  c.langevin.time = 2e7;
+  const auto s = ergon::solve_steady_state(c, ergon::Method::langevin);
+  EXPECT_NEAR(s.energy.value, 1.9, kSigmas * s.energy.error);
+  EXPECT_NEAR(s.g2.value, 2.0, kSigmas * s.g2.error);
+  EXPECT_NEAR(s.entropy.value, 10.5 * std::log(10.5) - 9.5 * std::log(9.5), kSigmas * s.entropy.error + 0.01);
+  EXPECT_LT(s.ergotropy.value, kSigmas * s.ergotropy.error + 1e-3);
+  EXPECT_GT(s.energy.error, 0.0);
+  EXPECT_LT(s.negative_weight, 1e-3);
+}
+
+TEST(Steady, SamplerAgreesWithAveragedAboveThreshold) {
+  for (double V : {6.0, 16.0}) {
+    ergon::Config c;
+    ergon::set_bias(c.device, V);
+    c.langevin.time = 2e7;
+    const auto l = ergon::solve_steady_state(c, ergon::Method::langevin);
+    const auto a = ergon::solve_steady_state(c, ergon::Method::averaged);
+    // The harmonic-orbit averaged solution is accurate to ~2 % (docs/validation.md).
+    auto close = [&](const ergon::Estimate& x, const ergon::Estimate& ref, double rel, const char* what) {
+      EXPECT_NEAR(x.value, ref.value, kSigmas * x.error + rel * std::abs(ref.value)) << what << " V=" << V;
+    };
+    close(l.energy, a.energy, 0.02, "energy");
+    close(l.g2, a.g2, 0.01, "g2");
+    close(l.entropy, a.entropy, 0.01, "entropy");
+    close(l.ergotropy, a.ergotropy, 0.05, "ergotropy");
+    close(l.free_energy_work, a.free_energy_work, 0.03, "W_F");
+    EXPECT_GT(l.ergotropy.value, kSigmas * l.ergotropy.error);  // above threshold: W_E > 0 beyond its error
+    EXPECT_LE(l.ergotropy.value, l.free_energy_work.value);
+  }
+}
+
+}  // namespace

@@ -1,0 +1,107 @@
+// Rung 6 of the validation ladder: thermodynamics of the battery state.
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <random>
+
+#include "ergon/thermodynamics.hpp"
+
+namespace {
+
+std::vector<double> thermal(double w0, double T, int n_max) {
+  std::vector<double> p;
+  const double q = std::exp(-w0 / T);
+  for (int n = 0; n <= n_max; ++n) p.push_back((1 - q) * std::pow(q, n));
+  return p;
+}
+
+TEST(Thermodynamics, ThermalStateHasNoExtractableWork) {
+  const double w0 = 0.2, T = 2.0;
+  const auto t = ergon::thermodynamics(thermal(w0, T, 600), w0, T);
+  const double q = std::exp(-w0 / T), nbar = q / (1 - q);
+  EXPECT_NEAR(t.nbar, nbar, 1e-10);
+  EXPECT_NEAR(t.g2, 2.0, 1e-9);
+  EXPECT_NEAR(t.entropy, (nbar + 1) * std::log(nbar + 1) - nbar * std::log(nbar), 1e-10);
+  EXPECT_LT(t.ergotropy, 1e-12);
+  EXPECT_LT(t.free_energy_work, 1e-12);
+  // At another temperature W_F > 0, W_E still 0 (passive).
+  const auto hot = ergon::thermodynamics(thermal(w0, T, 600), w0, 3.0);
+  EXPECT_GT(hot.free_energy_work, 1e-3);
+  EXPECT_LT(hot.ergotropy, 1e-12);
+}
+
+TEST(Thermodynamics, InvertedToyStateErgotropyByHand) {
+  // p = (0.1, 0.2, 0.7), w0 = 1: U = 1.6; passive (0.7, 0.2, 0.1) has energy 0.4; W_E = 1.2.
+  const auto t = ergon::thermodynamics(std::vector<double>{0.1, 0.2, 0.7}, 1.0, 1.0);
+  EXPECT_NEAR(t.energy, 1.6, 1e-15);
+  EXPECT_NEAR(t.ergotropy, 1.2, 1e-15);
+  EXPECT_NEAR(t.entropy, -(0.1 * std::log(0.1) + 0.2 * std::log(0.2) + 0.7 * std::log(0.7)), 1e-15);
+  // g2 = sum n(n-1) p / nbar^2 = 2*0.7 / 1.6^2.
+  EXPECT_NEAR(t.g2, 1.4 / 2.56, 1e-15);
+  EXPECT_NEAR(t.mandel_q, 1.6 * (1.4 / 2.56 - 1), 1e-14);
+}
+
+TEST(Thermodynamics, PoissonHasG2OneAndZeroMandelQ) {
+  const double mu = 7.5;
+  std::vector<double> p;
+  for (int n = 0; n <= 80; ++n) p.push_back(std::exp(n * std::log(mu) - mu - std::lgamma(n + 1.0)));
+  const auto t = ergon::thermodynamics(p, 0.2, 2.0);
+  EXPECT_NEAR(t.g2, 1.0, 1e-12);
+  EXPECT_NEAR(t.mandel_q, 0.0, 1e-10);
+  EXPECT_NEAR(t.nbar, mu, 1e-12);
+  EXPECT_GT(t.ergotropy, 0.0);
+}
+
+TEST(Thermodynamics, ErgotropyBoundedByFreeEnergyWorkOnRandomStates) {
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int n = 2 + trial % 30;
+    std::vector<double> p(static_cast<std::size_t>(n));
+    double s = 0;
+    for (auto& v : p) s += (v = std::pow(u(rng), 3));
+    for (auto& v : p) v /= s;
+    const double T = 0.1 + 3 * u(rng);
+    const auto t = ergon::thermodynamics(p, 0.7, T);
+    EXPECT_LE(t.ergotropy, t.free_energy_work + 1e-12);
+    EXPECT_GE(t.ergotropy, 0.0);
+  }
+  // General (non-diagonal) random density matrices.
+  for (int trial = 0; trial < 50; ++trial) {
+    const int n = 3 + trial % 10;
+    Eigen::MatrixXcd A(n, n);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) A(i, j) = {u(rng) - 0.5, u(rng) - 0.5};
+    Eigen::MatrixXcd rho = A * A.adjoint();
+    rho /= rho.trace().real();
+    const auto t = ergon::thermodynamics(rho, 0.3, 0.5 + u(rng));
+    EXPECT_LE(t.ergotropy, t.free_energy_work + 1e-12);
+  }
+}
+
+TEST(Thermodynamics, PureStateHasZeroEntropyAndFullErgotropy) {
+  // A coherent state truncated at n = 40 (weight lost < 1e-20).
+  const std::complex<double> beta(1.5, 0.5);
+  const int N = 41;
+  Eigen::VectorXcd v(N);
+  for (int n = 0; n < N; ++n)
+    v(n) = std::exp(-std::norm(beta) / 2) * std::pow(beta, n) / std::sqrt(std::tgamma(n + 1.0));
+  const Eigen::MatrixXcd rho = v * v.adjoint();
+  const auto t = ergon::thermodynamics(rho, 0.2, 2.0);
+  EXPECT_NEAR(t.entropy, 0.0, 1e-10);
+  EXPECT_NEAR(t.ergotropy, 0.2 * std::norm(beta), 1e-10);  // everything above the ground state
+  EXPECT_NEAR(t.g2, 1.0, 1e-10);
+}
+
+TEST(Thermodynamics, G2FromWignerMoments) {
+  // Thermal: y exponential with mean nbar + 1/2: <y^2> = 2 (nbar + 1/2)^2.
+  const double nbar = 9.5;
+  EXPECT_NEAR(ergon::g2_from_moments(nbar + 0.5, 2 * std::pow(nbar + 0.5, 2)), 2.0, 1e-14);
+  // Coherent (phase averaged) mu: y = |alpha|^2 with alpha ~ beta + noise of variance 1/4 per axis:
+  // <y> = mu + 1/2, <y^2> = mu^2 + 2 mu + 1/2.
+  const double mu = 3.0;
+  EXPECT_NEAR(ergon::g2_from_moments(mu + 0.5, mu * mu + 2 * mu + 0.5), 1.0, 1e-14);
+}
+
+}  // namespace
