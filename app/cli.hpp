@@ -70,5 +70,8 @@ void add_config_command(CLI::App& app);
 void add_coefficients_command(CLI::App& app);
 void add_reproduce_command(CLI::App& app);
 void add_steady_command(CLI::App& app);
+void add_sweep_command(CLI::App& app);
+void add_threshold_command(CLI::App& app);
+void add_analyze_command(CLI::App& app);
 
 }  // namespace ergon::cli

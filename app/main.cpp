@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   cli::add_coefficients_command(app);
   cli::add_config_command(app);
   cli::add_steady_command(app);
+  cli::add_sweep_command(app);
+  cli::add_threshold_command(app);
+  cli::add_analyze_command(app);
   cli::add_reproduce_command(app);
   try {
     app.parse(argc, argv);

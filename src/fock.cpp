@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <unsupported/Eigen/FFT>
 
 #include "ergon/errors.hpp"
 
@@ -192,34 +193,106 @@ Populations populations_from_samples(const std::vector<double>& y, int n_max) {
   return pop;
 }
 
-Eigen::MatrixXcd density_matrix_from_wigner(const WignerGrid& wigner, int n_max) {
-  const int N = n_max + 1;
-  Eigen::MatrixXcd rho = Eigen::MatrixXcd::Zero(N, N);
-  const double area = wigner.width() * wigner.width();
-  std::vector<double> psi(static_cast<std::size_t>(N));
-  for (int i = 0; i < wigner.bins; ++i) {
-    for (int j = 0; j < wigner.bins; ++j) {
-      const double W = wigner.at(i, j);
-      if (W == 0.0) continue;
-      const double re = wigner.centre(i), im = wigner.centre(j);
-      const double x = 4.0 * (re * re + im * im);
-      const double phase = std::atan2(im, re);
-      // pi * (2/pi) = 2 times the cell's weight.
-      const double weight = 2.0 * W * area;
-      for (int k = 0; k < N; ++k) {
-        normalized_laguerre(k, n_max - k, x, psi.data());
-        const std::complex<double> rot = std::polar(1.0, k * phase);
-        for (int n = 0; n + k < N; ++n) {
-          // rho_{n+k, n} = pi int W (2/pi) (-1)^n (2 alpha)^k e^{-2|a|^2} L_n^k sqrt(n!/(n+k)!)
-          const double v = (n % 2 ? -weight : weight) * psi[static_cast<std::size_t>(n)];
-          rho(n + k, n) += v * rot;
-        }
-      }
+namespace {
+
+// Keys cubic convolution kernel (a = -1/2): C^1, exact for quadratics.
+double keys(double t) {
+  t = std::abs(t);
+  if (t < 1) return (1.5 * t - 2.5) * t * t + 1;
+  if (t < 2) return ((-0.5 * t + 2.5) * t - 4) * t + 2;
+  return 0.0;
+}
+
+double interpolate(const WignerSamples& w, double x, double y) {
+  const double u = (x - w.x0) / w.hx, v = (y - w.y0) / w.hy;
+  const auto i0 = static_cast<int>(std::floor(u)), j0 = static_cast<int>(std::floor(v));
+  double s = 0;
+  for (int i = i0 - 1; i <= i0 + 2; ++i) {
+    if (i < 0 || i >= w.nx) continue;
+    const double ki = keys(u - i);
+    if (ki == 0) continue;
+    for (int j = j0 - 1; j <= j0 + 2; ++j) {
+      if (j < 0 || j >= w.ny) continue;
+      s += ki * keys(v - j) *
+           w.values[static_cast<std::size_t>(i) * static_cast<std::size_t>(w.ny) + static_cast<std::size_t>(j)];
     }
   }
+  return s;
+}
+
+double inscribed_radius(const WignerSamples& w) {
+  const double x1 = w.x0 + (w.nx - 1) * w.hx, y1 = w.y0 + (w.ny - 1) * w.hy;
+  return std::max(0.0, std::min({-w.x0, x1, -w.y0, y1}));
+}
+
+}  // namespace
+
+WignerSamples samples_of(const WignerGrid& grid) {
+  WignerSamples s;
+  s.x0 = s.y0 = grid.centre(0);
+  s.hx = s.hy = grid.width();
+  s.nx = s.ny = grid.bins;
+  s.values = grid.density;
+  return s;
+}
+
+double sampled_radial_density(const WignerSamples& w, double y) {
+  const double r = std::sqrt(std::max(y, 0.0));
+  if (r > inscribed_radius(w)) return 0.0;
+  const int M = 256;
+  double s = 0;
+  for (int a = 0; a < M; ++a) {
+    const double th = 2 * std::numbers::pi * a / M;
+    s += interpolate(w, r * std::cos(th), r * std::sin(th));
+  }
+  return 0.5 * s * (2 * std::numbers::pi / M);
+}
+
+Eigen::MatrixXcd density_matrix(const WignerSamples& w, int n_max) {
+  const int N = n_max + 1;
+  Eigen::MatrixXcd rho = Eigen::MatrixXcd::Zero(N, N);
+  const double R = inscribed_radius(w);
+  if (!(R > 0)) throw messages::usage("the Wigner grid does not contain alpha = 0");
+  // Angular modes up to k = n_max; extra points keep aliasing of the state's
+  // own higher modes away.
+  const int M = std::max(64, 4 * N);
+  const double h = std::min({w.hx, w.hy, 0.25, 1.0 / std::sqrt(n_max + 1.0)});
+  const auto panels = static_cast<int>(std::ceil(R / h));
+  const double dr = R / panels;
+  std::vector<double> psi(static_cast<std::size_t>(N));
+  std::vector<double> wv(static_cast<std::size_t>(M));
+  std::vector<std::complex<double>> spectrum;
+  Eigen::FFT<double> fft;
+  std::vector<double> cs(static_cast<std::size_t>(M)), sn(static_cast<std::size_t>(M));
+  for (int a = 0; a < M; ++a) {
+    cs[static_cast<std::size_t>(a)] = std::cos(2 * std::numbers::pi * a / M);
+    sn[static_cast<std::size_t>(a)] = std::sin(2 * std::numbers::pi * a / M);
+  }
+  for (int p = 0; p < panels; ++p)
+    for (int q = 0; q < 10; ++q) {
+      const double r = (p + gl_x[q]) * dr;
+      for (int a = 0; a < M; ++a)
+        wv[static_cast<std::size_t>(a)] =
+            interpolate(w, r * cs[static_cast<std::size_t>(a)], r * sn[static_cast<std::size_t>(a)]);
+      // c_k(r) = int W(r, th) e^{ik th} dth (trapezoid: exact for modes below
+      // M); the FFT's sum carries e^{-ik th}, hence the conjugate.
+      fft.fwd(spectrum, wv);
+      const double weight = gl_w[q] * dr * r * 2.0;  // rho = 2 (-1)^n int r dr psi c_k
+      const double x = 4 * r * r;
+      for (int k = 0; k < N; ++k) {
+        normalized_laguerre(k, n_max - k, x, psi.data());
+        const std::complex<double> c =
+            std::conj(spectrum[static_cast<std::size_t>(k)]) * (2 * std::numbers::pi / M) * weight;
+        for (int n = 0; n + k < N; ++n) rho(n + k, n) += (n % 2 ? -1.0 : 1.0) * psi[static_cast<std::size_t>(n)] * c;
+      }
+    }
   for (int m = 0; m < N; ++m)
     for (int n = m + 1; n < N; ++n) rho(m, n) = std::conj(rho(n, m));
   return rho;
+}
+
+Eigen::MatrixXcd density_matrix_from_wigner(const WignerGrid& wigner, int n_max) {
+  return density_matrix(samples_of(wigner), n_max);
 }
 
 }  // namespace ergon

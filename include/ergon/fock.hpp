@@ -46,9 +46,27 @@ Populations populations_from_radial(const std::function<double(double)>& radial_
 // The unbiased Monte Carlo estimator p_n = mean_i 2 (-1)^n exp(-2 y_i) L_n(4 y_i).
 Populations populations_from_samples(const std::vector<double>& y, int n_max);
 
-// Density matrix rho_mn = pi int d^2alpha W(alpha) W_nm(alpha) from a Wigner
-// grid (cell-centre rule), for states without rotational symmetry; W_nm is
-// the Wigner function of |n><m|. Hermitian, n, m = 0 .. n_max.
+// A Wigner function sampled on a regular grid: node (i, j) at
+// (x0 + i hx, y0 + j hy), values[i * ny + j].
+struct WignerSamples {
+  double x0 = 0, y0 = 0, hx = 1, hy = 1;
+  int nx = 0, ny = 0;
+  std::vector<double> values;
+};
+WignerSamples samples_of(const WignerGrid& grid);
+
+// Density matrix rho_mn = pi int d^2alpha W(alpha) W_nm(alpha), for states
+// without rotational symmetry; W_nm is the Wigner function of |n><m|.
+// W is interpolated smoothly (Keys cubic convolution) and integrated in polar
+// coordinates: angular Fourier modes c_k(r) by the trapezoid rule, then
+// Gauss-Legendre panels in r that resolve the Laguerre kernels up to n_max
+// (the kernel's wavenumber in r is 4 sqrt(n + 1/2)). The disc inscribed in
+// the grid is integrated; W outside it is taken as zero.
+// Hermitian, n, m = 0 .. n_max.
+Eigen::MatrixXcd density_matrix(const WignerSamples& wigner, int n_max);
 Eigen::MatrixXcd density_matrix_from_wigner(const WignerGrid& wigner, int n_max);
+// Radial density P_y of the angular average of the samples, at y, for
+// choosing n_max: P_y(y) = (1/2) int W(sqrt(y), th) dth.
+double sampled_radial_density(const WignerSamples& wigner, double y);
 
 }  // namespace ergon

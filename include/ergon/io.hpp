@@ -63,3 +63,33 @@ void write_steady_files(const SteadyState& state, const nlohmann::json& summary,
 std::string format_summary(const SteadyState& state);
 
 }  // namespace ergon
+
+namespace ergon {
+
+struct SweepPoint;
+struct SweepAxis;
+
+// sweep.csv: one row per point: the swept values, every summary quantity
+// with its _stderr twin, gamma at x = 0.
+std::string sweep_csv(const std::vector<SweepAxis>& axes, const std::vector<SweepPoint>& points);
+// sweep.json: axes, method, timings, diagnostics per point, provenance.
+nlohmann::json sweep_json(const std::vector<SweepAxis>& axes, const std::vector<SweepPoint>& points, const Config& base,
+                          const std::string& method, double wall_seconds, const std::string& command_line);
+
+}  // namespace ergon
+
+namespace ergon {
+
+// A numeric CSV table read back: header names and columns. Lines starting
+// with '#' and blank lines are skipped. Errors name the file and line.
+struct CsvData {
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> columns;
+  std::vector<long> lines;  // source line of each row
+  const std::vector<double>& column(const std::string& name, const std::string& file) const;
+  std::size_t rows() const { return lines.size(); }
+};
+CsvData read_csv(const std::string& path);
+CsvData parse_csv(const std::string& text, const std::string& name);
+
+}  // namespace ergon

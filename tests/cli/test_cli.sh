@@ -74,5 +74,44 @@ fi
   { echo "FAIL coefficients -o"; fails=$((fails + 1)); }
 ls -a "$tmp" | grep -q '\.tmp\.' && { echo "FAIL temporary file left behind"; fails=$((fails + 1)); }
 
+# steady: JSON summary, files, bad options.
+"$ergon" steady --V 0 --method averaged --json >"$tmp/s.json" && grep -q '"energy": 1.9' "$tmp/s.json" &&
+  grep -q '"git_commit"' "$tmp/s.json" && pass=$((pass + 1)) || { echo "FAIL steady --json"; fails=$((fails + 1)); }
+"$ergon" steady --V 6 --method averaged --set phase_space.bins=21 -o "$tmp/st" >/dev/null &&
+  for f in summary.json wigner.csv radial.csv populations.csv; do [ -s "$tmp/st/$f" ] || exit 1; done &&
+  [ "$(head -1 "$tmp/st/wigner.csv")" = "re_alpha,im_alpha,W" ] && [ "$(wc -l <"$tmp/st/wigner.csv")" -eq 442 ] &&
+  ! grep -qi nan "$tmp/st/"*.csv && pass=$((pass + 1)) || { echo "FAIL steady -o"; fails=$((fails + 1)); }
+check bad-method 2 "--method 'exact' is not a method: use langevin or averaged" -- "$ergon" steady --method exact
+check bad-dt 2 "langevin.dt = -1 is not allowed: must be > 0" -- "$ergon" steady --dt -1
+check bad-integrator 2 "langevin.integrator = \"rk4\" is not allowed" -- "$ergon" steady --integrator rk4
+check bad-trajectories 2 "langevin.trajectories = 0 is not allowed" -- "$ergon" steady --trajectories 0
+
+# sweep: one row per point, swept column first.
+"$ergon" sweep --method averaged --V 0:2:3 >"$tmp/sw.csv" && [ "$(tail -n +2 "$tmp/sw.csv" | wc -l)" -eq 3 ] &&
+  [ "$(head -1 "$tmp/sw.csv" | cut -d, -f1-2)" = "V,energy" ] && pass=$((pass + 1)) ||
+  { echo "FAIL sweep"; fails=$((fails + 1)); }
+"$ergon" sweep --method averaged --V 0,6 --beta 0.5,1 -o "$tmp/sw2" 2>/dev/null &&
+  [ "$(tail -n +2 "$tmp/sw2/sweep.csv" | wc -l)" -eq 4 ] && [ "$(head -1 "$tmp/sw2/sweep.csv" | cut -d, -f1-3)" = "V,beta,energy" ] &&
+  pass=$((pass + 1)) || { echo "FAIL sweep grid"; fails=$((fails + 1)); }
+check sweep-unknown-key 2 "unknown key 'lead.L.withd'; did you mean 'lead.L.width'?" -- \
+  "$ergon" sweep --sweep lead.L.withd=0.5:1:2
+check sweep-string-key 2 "is a string key; only real keys can be swept" -- "$ergon" sweep --sweep lead.L.type=1:2:2
+check sweep-nothing 2 "ergon sweep needs at least one of" -- "$ergon" sweep --method averaged
+check sweep-bad-point 2 "lead.L.beta = 0 is not allowed: must be > 0" -- "$ergon" sweep --method averaged --beta 0,1
+
+# analyze: malformed files get the line number.
+printf 'n,p_n\n0,0.5\n1,abc\n' >"$tmp/bad.csv"
+check analyze-bad-number 2 "bad.csv:3: 'abc' in column 'p_n' is not a number" -- "$ergon" analyze --populations "$tmp/bad.csv"
+printf 'n,p\n0,1\n' >"$tmp/col.csv"
+check analyze-missing-column 2 "col.csv:1: missing column 'p_n'" -- "$ergon" analyze --populations "$tmp/col.csv"
+printf 'y,P_y\n0,1\n2,1\n1,1\n3,1\n' >"$tmp/rad.csv"
+check analyze-order 2 "rad.csv:4: y = 1 does not increase" -- "$ergon" analyze --radial "$tmp/rad.csv"
+printf 'n,p_n\n0,0.5\n2,0.5\n' >"$tmp/gap.csv"
+check analyze-gap 2 "gap.csv:3: n = 2 where 1 was expected" -- "$ergon" analyze --populations "$tmp/gap.csv"
+check analyze-two-inputs 2 "" -- "$ergon" analyze --populations "$tmp/gap.csv" --radial "$tmp/rad.csv"
+check analyze-missing-file 4 "cannot read" -- "$ergon" analyze --populations "$tmp/none.csv"
+"$ergon" analyze --populations "$tmp/st/populations.csv" --json >"$tmp/an.json" && grep -q '"ergotropy"' "$tmp/an.json" &&
+  pass=$((pass + 1)) || { echo "FAIL analyze populations"; fails=$((fails + 1)); }
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]

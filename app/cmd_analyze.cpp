@@ -1,0 +1,106 @@
+// `ergon analyze`: thermodynamics of a state from a file.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "ergon/analyze.hpp"
+#include "ergon/config.hpp"
+#include "ergon/errors.hpp"
+#include "ergon/io.hpp"
+
+namespace ergon::cli {
+
+void add_analyze_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("analyze",
+                                 "thermodynamic summary of a state from a file: --wigner, --radial or --populations");
+  static DeviceOptions dev;
+  static std::string wigner, radial, populations, temperature, out;
+  static int n_max = 0;
+  static bool json = false;
+  cmd->add_option("--config", dev.config_file, "TOML configuration (w0 and the reference temperature)");
+  cmd->add_option("--set", dev.sets, "override one key (repeatable)")->type_name("KEY=VALUE")->take_all();
+  auto* g = cmd->add_option_group("input", "exactly one input file");
+  g->add_option("--wigner", wigner, "CSV with columns re_alpha, im_alpha, W (a regular grid, any order)");
+  g->add_option("--radial", radial, "CSV with columns y, P_y (y = |alpha|^2 increasing, int P_y dy = 1)");
+  g->add_option("--populations", populations, "CSV with columns n, p_n (n = 0, 1, 2, ... in order)");
+  g->require_option(1);
+  cmd->add_option("--temperature", temperature, "reference temperature of W_F (thermo.temperature)")->type_name("T");
+  cmd->add_option("--n-max", n_max, "largest Fock number for --wigner (default: from the grid extent)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--json", json, "print the summary as JSON");
+  cmd->add_option("-o,--output", out, "write summary.json and populations.csv into DIR");
+  cmd->callback([] {
+    Config config = build_config(dev);
+    if (!temperature.empty()) set_key(config, "thermo.temperature", temperature);
+    const double T = reference_temperature(config);
+    const double w0 = config.device.oscillator.w0;
+    Analysis a;
+    std::string file;
+    if (!populations.empty()) {
+      file = populations;
+      const CsvData d = read_csv(file);
+      const auto& n = d.column("n", file);
+      const auto& p = d.column("p_n", file);
+      for (std::size_t i = 0; i < n.size(); ++i)
+        if (n[i] != static_cast<double>(i))
+          throw messages::malformed_file(file, d.lines[i],
+                                         fmt::format("n = {} where {} was expected (n = 0, 1, 2, ...)", n[i], i));
+      a = analyze_populations(p, w0, T);
+    } else if (!radial.empty()) {
+      file = radial;
+      const CsvData d = read_csv(file);
+      const auto& y = d.column("y", file);
+      for (std::size_t i = 1; i < y.size(); ++i)
+        if (!(y[i] > y[i - 1]))
+          throw messages::malformed_file(file, d.lines[i], fmt::format("y = {} does not increase", y[i]));
+      if (y.front() < 0) throw messages::malformed_file(file, d.lines[0], fmt::format("y = {} < 0", y.front()));
+      a = analyze_radial(y, d.column("P_y", file), w0, T);
+    } else {
+      file = wigner;
+      const CsvData d = read_csv(file);
+      a = analyze_wigner(d.column("re_alpha", file), d.column("im_alpha", file), d.column("W", file), w0, T, n_max);
+    }
+    const auto& t = a.thermo;
+    nlohmann::json j;
+    j["input"] = file;
+    j["source"] = a.source;
+    j["nbar"] = t.nbar;
+    j["energy"] = t.energy;
+    j["g2"] = t.g2;
+    j["mandel_q"] = t.mandel_q;
+    j["entropy"] = t.entropy;
+    j["ergotropy"] = t.ergotropy;
+    j["free_energy_work"] = t.free_energy_work;
+    j["temperature"] = T;
+    j["w0"] = w0;
+    j["n_max"] = a.populations.n_max;
+    j["trace"] = a.populations.trace;
+    j["negative_weight"] = a.populations.negative_weight;
+    if (a.source == "wigner") j["off_diagonal_norm"] = a.off_diagonal;
+    j["provenance"] = provenance(config, command_line());
+    if (!out.empty()) {
+      ensure_directory(out);
+      write_file_atomic(out + "/summary.json", j.dump(2) + "\n");
+      CsvTable csv({"n", "p_n"});
+      for (std::size_t n = 0; n < a.populations.p.size(); ++n)
+        csv.add_row({static_cast<double>(n), a.populations.p[n]});
+      write_file_atomic(out + "/populations.csv", csv.str());
+    }
+    if (json) {
+      emit("", j.dump(2) + "\n");
+      return;
+    }
+    std::string s = fmt::format("ergon analysis of {} ({}), w0 = {}, T = {}\n", file, a.source, w0, T);
+    s += fmt::format("  nbar {:.8g}\n  energy U {:.8g}\n  g2(0) {:.8g}\n  Mandel Q {:.8g}\n  entropy S {:.8g}\n",
+                     t.nbar, t.energy, t.g2, t.mandel_q, t.entropy);
+    s += fmt::format(
+        "  ergotropy W_E {:.8g}\n  free-energy work W_F {:.8g}\n  n_max {}\n  trace {:.10g}\n  negative weight "
+        "{:.3g}\n",
+        t.ergotropy, t.free_energy_work, a.populations.n_max, a.populations.trace, a.populations.negative_weight);
+    if (a.source == "wigner") s += fmt::format("  off-diagonal norm {:.3g}\n", a.off_diagonal);
+    emit("", s);
+  });
+}
+
+}  // namespace ergon::cli

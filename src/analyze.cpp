@@ -1,0 +1,169 @@
+// Analysis of user-supplied states (populations, radial densities, Wigner grids).
+#include "ergon/analyze.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/math/interpolators/cardinal_quintic_b_spline.hpp>
+#include <boost/math/interpolators/makima.hpp>
+#include <cmath>
+#include <map>
+
+#include "ergon/errors.hpp"
+
+namespace ergon {
+namespace {
+
+void check_finite(const std::vector<double>& v, const char* what) {
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i])) throw messages::usage(fmt::format("{}[{}] = {} is not finite", what, i, v[i]));
+}
+
+}  // namespace
+
+Analysis analyze_populations(const std::vector<double>& p, double w0, double T) {
+  if (p.empty()) throw messages::usage("no populations to analyse");
+  check_finite(p, "p");
+  Analysis a;
+  a.source = "populations";
+  a.populations.p = p;
+  a.populations.n_max = static_cast<int>(p.size()) - 1;
+  for (double v : p) {
+    a.populations.trace += v;
+    if (v < 0) a.populations.negative_weight -= v;
+  }
+  if (std::abs(a.populations.trace - 1.0) > 1e-3)
+    throw messages::usage(fmt::format("populations sum to {}, not 1 (a state's trace is 1)", a.populations.trace));
+  a.thermo = thermodynamics(p, w0, T);
+  return a;
+}
+
+Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>& P, double w0, double T) {
+  if (y.size() != P.size() || y.size() < 4) throw messages::usage("a radial density needs at least 4 points (y, P_y)");
+  check_finite(y, "y");
+  check_finite(P, "P_y");
+  if (y.front() < 0) throw messages::usage(fmt::format("y = {} < 0: y = |alpha|^2 is non-negative", y.front()));
+  for (std::size_t i = 1; i < y.size(); ++i)
+    if (!(y[i] > y[i - 1]))
+      throw messages::usage(fmt::format("y must increase: y[{}] = {} after {}", i, y[i], y[i - 1]));
+  const double h = (y.back() - y.front()) / static_cast<double>(y.size() - 1);
+  bool uniform = true;
+  for (std::size_t i = 1; i < y.size(); ++i)
+    if (std::abs(y[i] - y[i - 1] - h) > 1e-6 * h) uniform = false;
+  std::function<double(double)> f;
+  const double y0 = y.front(), y1 = y.back();
+  if (uniform) {
+    auto spline =
+        std::make_shared<boost::math::interpolators::cardinal_quintic_b_spline<double>>(P.data(), P.size(), y0, h);
+    f = [spline, y0, y1](double v) { return v < y0 || v > y1 ? 0.0 : (*spline)(v); };
+  } else {
+    auto ys = y;
+    auto ps = P;
+    auto spline =
+        std::make_shared<boost::math::interpolators::makima<std::vector<double>>>(std::move(ys), std::move(ps));
+    f = [spline, y0, y1](double v) { return v < y0 || v > y1 ? 0.0 : (*spline)(v); };
+  }
+  // Below the first point (when y0 > 0) the density is taken as P(y0).
+  const double P0 = P.front();
+  auto density = [&](double v) { return v < y0 ? P0 : f(v); };
+  // Cumulative mass from above on the input grid (trapezoid) for n_max.
+  std::vector<double> tail(y.size(), 0.0);
+  for (std::size_t i = y.size() - 1; i-- > 0;) tail[i] = tail[i + 1] + 0.5 * (P[i] + P[i + 1]) * (y[i + 1] - y[i]);
+  auto tail_mass = [&](double v) {
+    if (v >= y1) return 0.0;
+    const auto it = std::upper_bound(y.begin(), y.end(), v);
+    const auto i = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, it - y.begin() - 1));
+    return std::abs(tail[i]);
+  };
+  const int n_max = std::min(choose_n_max(tail_mass, 1e-12), static_cast<int>(std::ceil(y1 + 10 * std::sqrt(y1) + 20)));
+  Analysis a;
+  a.source = "radial";
+  a.populations = populations_from_radial(density, y1, n_max);
+  a.thermo = thermodynamics(a.populations.p, w0, T);
+  return a;
+}
+
+Analysis analyze_wigner(const std::vector<double>& re, const std::vector<double>& im, const std::vector<double>& W,
+                        double w0, double T, int n_max) {
+  if (re.size() != im.size() || re.size() != W.size() || re.size() < 9)
+    throw messages::usage("a Wigner grid needs at least 3 x 3 points (re_alpha, im_alpha, W)");
+  check_finite(re, "re_alpha");
+  check_finite(im, "im_alpha");
+  check_finite(W, "W");
+  // Regular grid: the distinct coordinates along each axis, equally spaced.
+  auto axis = [](std::vector<double> v, const char* name) {
+    std::sort(v.begin(), v.end());
+    std::vector<double> u;
+    for (double x : v)
+      if (u.empty() || x - u.back() > 1e-9 * (1 + std::abs(x))) u.push_back(x);
+    if (u.size() < 3) throw messages::usage(fmt::format("{} takes fewer than 3 distinct values", name));
+    const double h = (u.back() - u.front()) / static_cast<double>(u.size() - 1);
+    for (std::size_t i = 1; i < u.size(); ++i)
+      if (std::abs(u[i] - u[i - 1] - h) > 1e-6 * h)
+        throw messages::usage(fmt::format("{} values are not equally spaced ({} then {})", name, u[i - 1], u[i]));
+    return u;
+  };
+  const auto xs = axis(re, "re_alpha"), ys = axis(im, "im_alpha");
+  if (xs.size() * ys.size() != re.size())
+    throw messages::usage(fmt::format("the grid has {} x {} nodes but {} points (missing or repeated points)",
+                                      xs.size(), ys.size(), re.size()));
+  WignerSamples grid;
+  grid.x0 = xs.front();
+  grid.y0 = ys.front();
+  grid.nx = static_cast<int>(xs.size());
+  grid.ny = static_cast<int>(ys.size());
+  grid.hx = (xs.back() - xs.front()) / static_cast<double>(xs.size() - 1);
+  grid.hy = (ys.back() - ys.front()) / static_cast<double>(ys.size() - 1);
+  grid.values.assign(W.size(), 0.0);
+  std::vector<bool> seen(W.size(), false);
+  double norm = 0;
+  for (std::size_t c = 0; c < W.size(); ++c) {
+    const auto i = static_cast<std::size_t>(std::lround((re[c] - grid.x0) / grid.hx));
+    const auto j = static_cast<std::size_t>(std::lround((im[c] - grid.y0) / grid.hy));
+    const std::size_t k = i * static_cast<std::size_t>(grid.ny) + j;
+    if (seen[k])
+      throw messages::usage(fmt::format("the point ({}, {}) appears twice in the Wigner grid", re[c], im[c]));
+    seen[k] = true;
+    grid.values[k] = W[c];
+    norm += W[c] * grid.hx * grid.hy;
+  }
+  if (std::abs(norm - 1.0) > 1e-2)
+    throw messages::usage(fmt::format("sum W dA = {}, not 1: the Wigner function must be normalised", norm));
+  if (n_max <= 0) {
+    const double R2 = std::pow(
+        std::min({-grid.x0, grid.x0 + (grid.nx - 1) * grid.hx, -grid.y0, grid.y0 + (grid.ny - 1) * grid.hy}), 2);
+    // Mass above y from the angular average, on a grid of y.
+    const int K = 400;
+    std::vector<double> tail(K + 1, 0.0);
+    for (int i = K - 1; i >= 0; --i) {
+      const double ya = R2 * i / K, yb = R2 * (i + 1) / K;
+      tail[static_cast<std::size_t>(i)] =
+          tail[static_cast<std::size_t>(i) + 1] +
+          0.5 * (sampled_radial_density(grid, ya) + sampled_radial_density(grid, yb)) * (yb - ya);
+    }
+    auto tail_mass = [&](double y) {
+      if (y >= R2) return 0.0;
+      return std::abs(tail[static_cast<std::size_t>(std::floor(y / R2 * K))]);
+    };
+    n_max = std::min(choose_n_max(tail_mass, 1e-10), static_cast<int>(std::ceil(R2)) + 20);
+  }
+  const auto rho = density_matrix(grid, n_max);
+  Analysis a;
+  a.source = "wigner";
+  a.populations.p.resize(static_cast<std::size_t>(n_max) + 1);
+  for (int n = 0; n <= n_max; ++n) a.populations.p[static_cast<std::size_t>(n)] = rho(n, n).real();
+  a.populations.n_max = n_max;
+  for (double v : a.populations.p) {
+    a.populations.trace += v;
+    if (v < 0) a.populations.negative_weight -= v;
+  }
+  double off = 0;
+  for (int m = 0; m <= n_max; ++m)
+    for (int n = 0; n <= n_max; ++n)
+      if (m != n) off += std::norm(rho(m, n));
+  a.off_diagonal = std::sqrt(off);
+  a.thermo = thermodynamics(rho, w0, T);
+  return a;
+}
+
+}  // namespace ergon

@@ -1,0 +1,87 @@
+// Edge: reading numeric CSV files (analyze inputs), strictly.
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "ergon/errors.hpp"
+#include "ergon/io.hpp"
+
+namespace ergon {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto pos = line.find(',', start);
+    out.push_back(trim(line.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start)));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<double>& CsvData::column(const std::string& name, const std::string& file) const {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return columns[i];
+  throw messages::malformed_file(file, 1,
+                                 fmt::format("missing column '{}' (header has: {})", name, fmt::join(names, ", ")));
+}
+
+CsvData parse_csv(const std::string& text, const std::string& file) {
+  CsvData d;
+  std::size_t pos = 0;
+  long line_no = 0;
+  bool header = false;
+  if (text.find('\0') != std::string::npos)
+    throw messages::malformed_file(file, 1, "binary data (a NUL byte) in a CSV file");
+  while (pos <= text.size()) {
+    const auto end = text.find('\n', pos);
+    std::string_view line(text.data() + pos, (end == std::string::npos ? text.size() : end) - pos);
+    pos = end == std::string::npos ? text.size() + 1 : end + 1;
+    ++line_no;
+    line = trim(line);
+    if (line.empty() || line.front() == '#') continue;
+    const auto fields = split(line);
+    if (!header) {
+      for (auto f : fields) {
+        if (f.empty()) throw messages::malformed_file(file, line_no, "empty column name in the header");
+        d.names.emplace_back(f);
+      }
+      d.columns.assign(d.names.size(), {});
+      header = true;
+      continue;
+    }
+    if (fields.size() != d.names.size())
+      throw messages::malformed_file(file, line_no,
+                                     fmt::format("expected {} values, found {}", d.names.size(), fields.size()));
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      double v = 0;
+      const auto f = fields[i];
+      const auto [ptr, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
+      if (ec != std::errc() || ptr != f.data() + f.size() || f.empty())
+        throw messages::malformed_file(file, line_no,
+                                       fmt::format("'{}' in column '{}' is not a number", f, d.names[i]));
+      if (!std::isfinite(v))
+        throw messages::malformed_file(file, line_no, fmt::format("'{}' in column '{}' is not finite", f, d.names[i]));
+      d.columns[i].push_back(v);
+    }
+    d.lines.push_back(line_no);
+  }
+  if (!header) throw messages::malformed_file(file, line_no, "no header row");
+  if (d.lines.empty()) throw messages::malformed_file(file, line_no, "no data rows");
+  return d;
+}
+
+CsvData read_csv(const std::string& path) { return parse_csv(read_file(path), path); }
+
+}  // namespace ergon

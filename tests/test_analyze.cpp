@@ -1,0 +1,85 @@
+// Analysis of user-supplied states: closed forms for thermal and displaced
+// thermal states, and the rejection of malformed inputs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "ergon/analyze.hpp"
+#include "ergon/errors.hpp"
+#include "ergon/io.hpp"
+
+namespace {
+
+const double w0 = 0.2, T = 2.0;
+
+TEST(Analyze, ThermalPopulationsAndRadialDensity) {
+  const double nbar = 4.0, q = nbar / (nbar + 1);
+  std::vector<double> p;
+  for (int n = 0; n < 400; ++n) p.push_back((1 - q) * std::pow(q, n));
+  const auto a = ergon::analyze_populations(p, w0, T);
+  EXPECT_NEAR(a.thermo.nbar, nbar, 1e-12);
+  EXPECT_NEAR(a.thermo.g2, 2.0, 1e-12);
+  EXPECT_LT(a.thermo.ergotropy, 1e-15);
+  // The classical Boltzmann radial density with theta = nbar + 1/2 on a grid.
+  std::vector<double> y, P;
+  for (int i = 0; i <= 3000; ++i) {
+    y.push_back(0.05 * i);
+    P.push_back(std::exp(-y.back() / 4.5) / 4.5);
+  }
+  const auto r = ergon::analyze_radial(y, P, w0, T);
+  for (int n = 0; n < 60; ++n)
+    EXPECT_NEAR(r.populations.p[static_cast<std::size_t>(n)], p[static_cast<std::size_t>(n)], 1e-7) << n;
+  EXPECT_NEAR(r.thermo.nbar, nbar, 1e-5);
+}
+
+TEST(Analyze, DisplacedThermalStateFromAWignerGrid) {
+  // W = exp(-|alpha - beta|^2 / s) / (pi s), s = nbar + 1/2: a displaced thermal
+  // state. Its spectrum is thermal, so S = S_th and W_E = w0 |beta|^2.
+  const double nbar = 0.8, s = nbar + 0.5;
+  const std::complex<double> beta(1.2, -0.6);
+  std::vector<double> re, im, W;
+  const double h = 0.05;
+  for (int i = -140; i <= 140; ++i)
+    for (int j = -140; j <= 140; ++j) {
+      re.push_back(i * h);
+      im.push_back(j * h);
+      W.push_back(std::exp(-std::norm(std::complex<double>(i * h, j * h) - beta) / s) / (std::numbers::pi * s));
+    }
+  const auto a = ergon::analyze_wigner(re, im, W, w0, T, 40);
+  const double S = (nbar + 1) * std::log(nbar + 1) - nbar * std::log(nbar);
+  EXPECT_NEAR(a.thermo.entropy, S, 1e-5);
+  EXPECT_NEAR(a.thermo.ergotropy, w0 * std::norm(beta), 1e-5);
+  EXPECT_NEAR(a.thermo.nbar, nbar + std::norm(beta), 1e-5);
+  EXPECT_GT(a.off_diagonal, 0.1);
+  EXPECT_NEAR(a.populations.trace, 1.0, 1e-6);
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    ergon::parse_csv(text, "in.csv");
+  } catch (const ergon::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Analyze, MalformedFilesNameTheLine) {
+  EXPECT_EQ(error_of("n,p_n\n0,0.5\n1,abc\n"), "in.csv:3: 'abc' in column 'p_n' is not a number");
+  EXPECT_EQ(error_of("n,p_n\n0,0.5,7\n"), "in.csv:2: expected 2 values, found 3");
+  EXPECT_EQ(error_of("n,p_n\n0,inf\n"), "in.csv:2: 'inf' in column 'p_n' is not finite");
+  EXPECT_EQ(error_of(""), "in.csv:1: no header row");
+  EXPECT_EQ(error_of("n,p_n\n"), "in.csv:2: no data rows");
+  EXPECT_EQ(error_of("# comment\n\nn,p_n\n# x\n0,1\n"), "");
+  const auto d = ergon::parse_csv("a,b\n1,2\n", "in.csv");
+  try {
+    d.column("c", "in.csv");
+    FAIL();
+  } catch (const ergon::Error& e) {
+    EXPECT_STREQ(e.what(), "in.csv:1: missing column 'c' (header has: a, b)");
+  }
+  EXPECT_THROW(ergon::analyze_populations({0.2, 0.2}, w0, T), ergon::Error);             // trace 0.4
+  EXPECT_THROW(ergon::analyze_radial({0, 1, 1, 2}, {1, 1, 1, 1}, w0, T), ergon::Error);  // y not increasing
+}
+
+}  // namespace
