@@ -78,7 +78,7 @@ Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>&
   const int n_max = std::min(choose_n_max(tail_mass, 1e-12), static_cast<int>(std::ceil(y1 + 10 * std::sqrt(y1) + 20)));
   Analysis a;
   a.source = "radial";
-  a.populations = populations_from_radial(density, y1, n_max);
+  a.populations = populations_from_radial(density, y1, n_max, y);
   a.thermo = thermodynamics(a.populations.p, w0, T);
   return a;
 }

@@ -110,6 +110,12 @@ double AveragedSteadyState::r_of(double A) const {
   return -2 * mass_ * o.gamma_s2 / o.D_s2 + o.D_c2 / (2 * E * o.D_s2);
 }
 
+std::vector<double> AveragedSteadyState::radial_nodes() const {
+  std::vector<double> y;
+  for (double A : A_) y.push_back(energy_of(A) / w0_);
+  return y;
+}
+
 double AveragedSteadyState::energy_max() const { return energy_of(A_.back()); }
 
 double AveragedSteadyState::amplitude_of(double E) const {

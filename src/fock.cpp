@@ -156,21 +156,30 @@ int choose_n_max(const std::function<double(double)>& tail_mass, double tail) {
   return static_cast<int>(std::ceil(hi + 4.0 * std::sqrt(hi) + 10.0));
 }
 
-Populations populations_from_radial(const std::function<double(double)>& radial_density, double y_max, int n_max) {
+Populations populations_from_radial(const std::function<double(double)>& radial_density, double y_max, int n_max,
+                                    const std::vector<double>& breakpoints) {
   Populations pop;
   pop.p.assign(static_cast<std::size_t>(n_max) + 1, 0.0);
   // Panels in s = sqrt(y): the kernel's wavenumber in s is at most
-  // 4 sqrt(n_max + 1/2); a panel spans ~0.6 of its shortest wavelength.
+  // 4 sqrt(n_max + 1/2); a panel spans at most ~0.6 of its shortest
+  // wavelength, and every breakpoint is a panel boundary.
   const double s_max = std::sqrt(y_max);
   const double width = std::min(0.25, 1.0 / std::sqrt(n_max + 1.0));
-  const auto panels = static_cast<int>(std::ceil(s_max / width));
-  const double ds = s_max / panels;
+  std::vector<double> edges;
+  const auto uniform = static_cast<int>(std::ceil(s_max / width));
+  for (int j = 0; j <= uniform; ++j) edges.push_back(s_max * j / uniform);
+  for (double b : breakpoints)
+    if (b > 0 && b < y_max) edges.push_back(std::sqrt(b));
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end(), [](double a, double b) { return b - a < 1e-12 * (1 + b); }),
+              edges.end());
   std::vector<double> ys, ws;
-  ys.reserve(static_cast<std::size_t>(panels) * 10);
+  ys.reserve(edges.size() * 10);
   ws.reserve(ys.capacity());
-  for (int j = 0; j < panels; ++j) {
+  for (std::size_t j = 0; j + 1 < edges.size(); ++j) {
+    const double ds = edges[j + 1] - edges[j];
     for (int q = 0; q < 10; ++q) {
-      const double s = (j + gl_x[q]) * ds;
+      const double s = edges[j] + gl_x[q] * ds;
       const double y = s * s;
       const double w = gl_w[q] * ds * 2.0 * s * radial_density(y);  // dy = 2 s ds
       if (w == 0.0) continue;

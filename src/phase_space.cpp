@@ -272,6 +272,12 @@ double LogSplineDensity::spline(double y) const {
 
 double LogSplineDensity::log_density(double y) const { return spline(y) - log_norm_; }
 
+std::vector<double> LogSplineDensity::knots() const {
+  std::vector<double> k;
+  for (double v : knots_) k.push_back(v * scale_);
+  return k;
+}
+
 double LogSplineDensity::operator()(double y) const { return y < 0 ? 0.0 : std::exp(log_density(y)); }
 
 double LogSplineDensity::tail_mass(double y) const {

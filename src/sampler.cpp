@@ -176,7 +176,8 @@ LangevinRun run_langevin(const Config& config, const CoefficientSource& model, c
     for (auto& s : run.y_samples) s.reserve(capacity);
     std::vector<std::uint64_t> seen(B, 0);
     const double alpha_max =
-        config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max : 1.1 * std::sqrt(E_tail / osc.w0);
+        config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max
+                                       : 1.1 * std::sqrt(averaged.tail_energy(1e-7) / osc.w0);
     std::vector<WignerHistogram> wigners(static_cast<std::size_t>(threads),
                                          WignerHistogram(alpha_max, config.phase_space.bins));
     std::vector<std::unique_ptr<Accumulator>> observers;

@@ -39,10 +39,12 @@ void fill_thermo(SteadyState& s, const Thermodynamics& t) {
 
 double auto_alpha_max(double y_tail) { return std::max(3.0, 1.1 * std::sqrt(y_tail)); }
 
-// Knots of the log-spline density: Kooperberg and Stone's rule 4 n^(1/5) for
-// n independent samples, between 5 and 30.
+// Knots of the log-spline density: 2 n^(1/5) for n independent samples
+// (half Kooperberg and Stone's rule: the sampled densities are smooth on the
+// scale of their width, and fewer knots keep sampling noise out of the
+// high-n populations), between 5 and 30.
 int spline_knots(double effective_samples) {
-  return std::clamp(static_cast<int>(std::lround(4.0 * std::pow(std::max(effective_samples, 1.0), 0.2))), 5, 30);
+  return std::clamp(static_cast<int>(std::lround(2.0 * std::pow(std::max(effective_samples, 1.0), 0.2))), 5, 30);
 }
 
 // Merges bins so that at most `max_bins` remain (the fit does not need the
@@ -77,13 +79,14 @@ SteadyState solve_averaged_method(const Config& config, double temperature, cons
   auto P_y = [&](double y) { return y <= y_top ? avg.radial_density(y) : 0.0; };
   auto tail = [&](double y) { return 1.0 - avg.cdf(w0 * y); };
   const int n_max = choose_n_max(tail, kPopulationTail);
-  s.populations = populations_from_radial(P_y, std::min(y_top, n_max + 20.0 * std::sqrt(n_max + 1.0) + 50.0), n_max);
+  s.populations =
+      populations_from_radial(P_y, std::min(y_top, n_max + 20.0 * std::sqrt(n_max + 1.0) + 50.0), n_max, avg.radial_nodes());
   s.n_max = s.populations.n_max;
   s.negative_weight = s.populations.negative_weight;
   s.trace = s.populations.trace;
   fill_thermo(s, thermodynamics(s.populations.p, w0, s.temperature));
 
-  const double y_tail = avg.tail_energy(1e-9) / w0;
+  const double y_tail = avg.tail_energy(1e-7) / w0;
   const double alpha_max = config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max : auto_alpha_max(y_tail);
   s.wigner = wigner_from_radial(P_y, alpha_max, config.phase_space.bins);
   s.radial =
@@ -176,7 +179,7 @@ SteadyState solve_langevin_method(const Config& config, double temperature, cons
     const LogSplineDensity fit(coarsen(counts, factor), width * static_cast<double>(factor), knots);
     const int n = n_max > 0 ? n_max : choose_n_max([&](double y) { return fit.tail_mass(y); }, kPopulationTail);
     const double y_top = std::min(fit.support_end(), n + 20.0 * std::sqrt(n + 1.0) + 50.0);
-    *out = populations_from_radial([&](double y) { return fit(y); }, y_top, n);
+    *out = populations_from_radial([&](double y) { return fit(y); }, y_top, n, fit.knots());
     return thermodynamics(out->p, w0, s.temperature);
   };
   const Thermodynamics full = analyse(total.counts, 0, &s.populations);

@@ -43,6 +43,9 @@ class AveragedSteadyState {
   double log_density(double E) const;
   // Density of y = |alpha|^2 = E / w0: P_y(y) = w0 P(w0 y).
   double radial_density(double y) const { return w0_ * density(w0_ * y); }
+  // The y = E / w0 of the amplitude grid's nodes, where the interpolated
+  // density is least smooth (quadrature breakpoints for the Fock map).
+  std::vector<double> radial_nodes() const;
   // Cumulative distribution of E, and its inverse (for initial conditions).
   double cdf(double E) const;
   double quantile(double u) const;

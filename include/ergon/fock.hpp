@@ -40,8 +40,12 @@ std::vector<double> fock_kernel(int n_max, double y);
 // (from `tail_mass(y)`, the mass above y) is below `tail` (with a margin).
 int choose_n_max(const std::function<double(double)>& tail_mass, double tail = 1e-12);
 
-// p_n for a smooth radial density on [0, y_max] (zero beyond), n = 0 .. n_max.
-Populations populations_from_radial(const std::function<double(double)>& radial_density, double y_max, int n_max);
+// p_n for a radial density on [0, y_max] (zero beyond), n = 0 .. n_max.
+// `breakpoints` (values of y) are where the density is less smooth (spline
+// knots, interpolation nodes): quadrature panels end there, so each panel
+// integrates one smooth piece and no kink leaks into the high-n populations.
+Populations populations_from_radial(const std::function<double(double)>& radial_density, double y_max, int n_max,
+                                    const std::vector<double>& breakpoints = {});
 
 // The unbiased Monte Carlo estimator p_n = mean_i 2 (-1)^n exp(-2 y_i) L_n(4 y_i).
 Populations populations_from_samples(const std::vector<double>& y, int n_max);

@@ -66,7 +66,7 @@ enum class Integrator {
 struct Langevin {
   Integrator integrator = Integrator::splitting;
   double dt = 0.25;        // time step [hbar / energy]
-  double time = 4.0e7;     // sampled time summed over trajectories [hbar / energy]
+  double time = 1.0e8;     // sampled time summed over trajectories [hbar / energy]
   double burn_in = 2.0e5;  // discarded time at the start of each trajectory
   int trajectories = 64;   // independent trajectories (1 = the paper's single run)
   unsigned long long seed = 1;

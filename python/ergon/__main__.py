@@ -1,0 +1,3 @@
+from .plot import main
+
+raise SystemExit(main())
