@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/math/interpolators/cardinal_quintic_b_spline.hpp>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -12,125 +13,249 @@
 namespace ergon {
 namespace {
 
+using Spline = boost::math::interpolators::cardinal_quintic_b_spline<double>;
+
 // 4-point Gauss-Legendre on [0, 1].
 constexpr std::array<double, 4> gl_x = {0.5 - 0.4305681557970262, 0.5 - 0.1699905217924281, 0.5 + 0.1699905217924281,
                                         0.5 + 0.4305681557970262};
 constexpr std::array<double, 4> gl_w = {0.5 * 0.3478548451374538, 0.5 * 0.6521451548625461, 0.5 * 0.6521451548625461,
                                         0.5 * 0.3478548451374538};
 
-// Cubic Hermite interpolation on [0, 1] with slopes given per unit t.
-double hermite(double y0, double m0, double y1, double m1, double t) {
-  const double t2 = t * t, t3 = t2 * t;
-  return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + t) * m0 + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * m1;
+// Phase nodes for orbit averages: enough to resolve the table's cells along
+// the orbit (midpoint rule in the phase, spectral for smooth integrands).
+int phase_count(double r, double h, double resolution) {
+  return std::max(32, static_cast<int>(std::ceil(2 * resolution * std::ceil(2 * r / h))));
 }
 
 }  // namespace
 
-AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Averaged& options)
-    : table_(&table), mass_(table.mass()), w0_(table.w0()) {
-  (void)options;
-  const double half_width = std::min(-table.x_min(), table.x_max());
+double AveragedSteadyState::phi(double x) const { return mean_force_ ? table_->potential(x) : 0.0; }
+
+double AveragedSteadyState::potential(double x) const { return 0.5 * k_ * x * x + phi(x) - E_min_; }
+
+AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
+  Orbit o;
+  o.eps = 0.5 * k_ * A * A;
+  const double h = table_->grid().spacing();
+  if (A == 0.0) {
+    o.c = x_min_;
+    o.x = {x_min_};
+    o.kinetic = {0.0};
+    o.w = {1.0};
+    return o;
+  }
+  // Turning points: potential(x) = eps on each side of x_min (Newton).
+  auto turn = [&](double sign) {
+    double x = x_min_ + sign * A;
+    if (!mean_force_) return x;
+    for (int it = 0; it < 50; ++it) {
+      const double f = potential(x) - o.eps;
+      const double df = k_ * x - table_->F() * table_->n(x);
+      const double step = f / df;
+      x -= step;
+      if (std::abs(step) < 1e-13 * (1 + std::abs(x))) break;
+    }
+    return x;
+  };
+  const double xp = turn(1.0), xm = turn(-1.0);
+  o.c = 0.5 * (xp + xm);
+  o.r = 0.5 * (xp - xm);
+  const int n = phase_count(o.r, h, resolution_);
+  o.x.resize(static_cast<std::size_t>(n));
+  o.kinetic.resize(o.x.size());
+  o.w.resize(o.x.size());
+  double total = 0;
+  for (int i = 0; i < n; ++i) {
+    const double th = (i + 0.5) * std::numbers::pi / n;
+    const double s = std::sin(th);
+    const double x = o.c + o.r * std::cos(th);
+    // Kinetic energy; without the mean force exactly eps sin^2.
+    const double K = mean_force_ ? std::max(o.eps - potential(x), 0.0) : o.eps * s * s;
+    // Time spent per unit phase: dt/dth = r sin(th) / |v|, |v| = sqrt(2K/m).
+    const double dt = K > 0 ? o.r * s / std::sqrt(2 * K / mass_) : 0.0;
+    const auto k = static_cast<std::size_t>(i);
+    o.x[k] = x;
+    o.kinetic[k] = K;
+    o.w[k] = dt;
+    total += dt;
+  }
+  for (auto& v : o.w) v /= total;
+  return o;
+}
+
+AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Averaged& options, double resolution)
+    : table_(&table),
+      mass_(table.mass()),
+      w0_(table.w0()),
+      k_(table.mass() * table.w0() * table.w0()),
+      mean_force_(options.mean_force),
+      resolution_(resolution) {
+  const double h = table.grid().spacing();
+  // Bottom of the effective potential: V'(x) = k x - F <n>_x = 0.
+  if (mean_force_) {
+    double x = 0;
+    for (int it = 0; it < 100; ++it) {
+      const double d = 1e-4 * h;
+      const double f = k_ * x - table.F() * table.n(x);
+      const double df = k_ - table.F() * (table.n(x + d) - table.n(x - d)) / (2 * d);
+      const double step = f / df;
+      x -= step;
+      if (std::abs(step) < 1e-14 * (1 + std::abs(x))) break;
+    }
+    x_min_ = x;
+    E_min_ = 0.5 * k_ * x * x + table.potential(x);
+  }
+  const double half_width = std::min(x_min_ - table.x_min(), table.x_max() - x_min_);
   if (!(half_width > 0)) throw messages::usage("the averaged solver needs a coefficient table around x = 0");
-  dA_ = table.grid().spacing() / 4;
-  const auto J = static_cast<std::size_t>(std::floor(half_width / dA_ * (1 - 1e-12)));
+  // Orbit labels: eps = k A^2 / 2; orbits are kept 5 % inside the table.
+  dA_ = h / (4 * resolution);
+  const auto J = static_cast<std::size_t>(std::floor(0.95 * half_width / dA_));
+  if (J < 8) throw messages::usage("the coefficient table is too small for the averaged solver");
   A_.resize(J + 1);
   for (std::size_t j = 0; j <= J; ++j) A_[j] = static_cast<double>(j) * dA_;
 
-  const double k = mass_ * w0_ * w0_;
-  // Node data.
-  std::vector<double> ds2(J + 1), dds2(J + 1), r(J + 1);
+  // One pass over the orbit nodes: the integrand r, eps/b, the battery
+  // energy's orbit moments, <x^2> and <I>, and the per-phase battery energy
+  // and time weight for P_y.
+  logp_.resize(J + 1);
+  m1_.resize(J + 1);
+  m2_.resize(J + 1);
+  x2_.resize(J + 1);
+  current_.resize(J + 1);
+  std::vector<double> g(J + 1, 0.0), eps_over_b(J + 1, 0.0);       // g = r k A = r deps/dA
+  const int P = static_cast<int>(64 * std::max(1.0, resolution));  // fixed phase set for the radial density
+  phases_ = P;
+  eh_.assign(J + 1, std::vector<double>(static_cast<std::size_t>(P)));
+  wt_.assign(J + 1, std::vector<double>(static_cast<std::size_t>(P)));
   for (std::size_t j = 0; j <= J; ++j) {
-    const OrbitAverages o = orbit(A_[j]);
-    ds2[j] = o.D_s2;
-    dds2[j] = o.dD_s2;
-    r[j] = j == 0 ? 0.0 : r_of(A_[j]);
+    const Orbit o = orbit(A_[j]);
+    const double E = E_min_ + o.eps;
+    double GP2 = 0, X = 0, DP2 = 0, e1 = 0, e2 = 0, xx = 0, cur = 0;
+    for (std::size_t i = 0; i < o.x.size(); ++i) {
+      const double x = o.x[i], w = o.w[i];
+      const double D = table.D(x);
+      const double K2 = 2 * o.kinetic[i];  // p^2/m
+      GP2 += w * table.gamma(x) * K2;
+      if (j > 0) X += w * D * (1 - K2 / o.eps);
+      DP2 += w * D * K2 / mass_;
+      const double Eh = E - phi(x);
+      e1 += w * Eh;
+      e2 += w * Eh * Eh;
+      xx += w * x * x;
+      cur += w * table.current(x);
+    }
+    if (j > 0) {
+      g[j] = (-2 * GP2 + X / mass_) / DP2 * k_ * A_[j];
+      eps_over_b[j] = o.eps / DP2;
+    } else {
+      eps_over_b[j] = mass_ / table.D(x_min_);  // b ~ eps D / m on the smallest orbits
+    }
+    if (!(eps_over_b[j] > 0) || !std::isfinite(eps_over_b[j]))
+      throw messages::not_converged("averaged solver", "D(x) is not positive on an orbit");
+    m1_[j] = e1;
+    m2_[j] = e2;
+    x2_[j] = xx;
+    current_[j] = cur;
+    // Battery energy and time weight at a fixed set of phases, for P_y.
+    double total = 0;
+    for (int i = 0; i < P; ++i) {
+      const double th = (i + 0.5) * std::numbers::pi / P;
+      const auto k = static_cast<std::size_t>(i);
+      if (j == 0) {
+        eh_[j][k] = E - phi(x_min_);
+        wt_[j][k] = 1.0 / P;
+        continue;
+      }
+      const double x = o.c + o.r * std::cos(th);
+      const double sn = std::sin(th);
+      const double K = mean_force_ ? std::max(o.eps - potential(x), 0.0) : o.eps * sn * sn;
+      eh_[j][k] = E - phi(x);
+      wt_[j][k] = K > 0 ? o.r * sn / std::sqrt(2 * K / mass_) : 0.0;
+      total += wt_[j][k];
+    }
+    if (j > 0)
+      for (auto& v : wt_[j]) v /= total;
   }
-  // R(A) = int_0^E r dE', with dE = m w0^2 A dA, by 4-point Gauss-Legendre per interval.
+  // R(A) = int_0^A g dA' (g = r k A vanishes at A = 0), 4-point rule per
+  // interval: int_j^{j+1} = dA/24 (-g_{j-1} + 13 g_j + 13 g_{j+1} - g_{j+2}),
+  // with g odd in A for the first interval and a one-sided rule at the end.
   std::vector<double> R(J + 1, 0.0);
   for (std::size_t j = 0; j < J; ++j) {
-    double s = 0;
-    for (int q = 0; q < 4; ++q) {
-      const double A = A_[j] + gl_x[q] * dA_;
-      s += gl_w[q] * r_of(A) * k * A;
-    }
-    R[j + 1] = R[j] + s * dA_;
+    const double gm = j == 0 ? -g[1] : g[j - 1];
+    double part;
+    if (j + 2 <= J)
+      part = dA_ / 24 * (-gm + 13 * g[j] + 13 * g[j + 1] - g[j + 2]);
+    else
+      part = dA_ / 24 * (g[j - 2] - 5 * g[j - 1] + 19 * g[j] + 9 * g[j + 1]);
+    R[j + 1] = R[j] + part;
   }
-  logp_.resize(J + 1);
-  dlogp_dA_.resize(J + 1);
-  for (std::size_t j = 0; j <= J; ++j) {
-    if (!(ds2[j] > 0)) throw messages::not_converged("averaged solver", "D(x) is not positive on an orbit");
-    logp_[j] = -std::log(2 * ds2[j] / mass_) + R[j];
-    dlogp_dA_[j] = -dds2[j] / ds2[j] + r[j] * k * A_[j];
-  }
-  // Normalise: Z = int P dE, with the interpolated log density.
+  for (std::size_t j = 0; j <= J; ++j) logp_[j] = std::log(eps_over_b[j]) + R[j];
+  // Normalise with a C^4 interpolant of ln P in the orbit label.
   const double shift = *std::max_element(logp_.begin(), logp_.end());
+  for (auto& v : logp_) v -= shift;
+  spline_ = std::make_shared<Spline>(logp_.data(), logp_.size(), 0.0, dA_);
   cdf_.assign(J + 1, 0.0);
   for (std::size_t j = 0; j < J; ++j) {
     double s = 0;
     for (int q = 0; q < 4; ++q) {
-      const double t = gl_x[q];
-      const double lp = hermite(logp_[j], dlogp_dA_[j] * dA_, logp_[j + 1], dlogp_dA_[j + 1] * dA_, t);
-      s += gl_w[q] * std::exp(lp - shift) * k * (A_[j] + t * dA_);
+      const double A = A_[j] + gl_x[q] * dA_;
+      s += gl_w[q] * std::exp(log_p_at(A)) * k_ * A;
     }
     cdf_[j + 1] = cdf_[j] + s * dA_;
   }
   const double Z = cdf_.back();
   if (!(Z > 0) || !std::isfinite(Z)) throw messages::not_converged("averaged solver", "density is not normalisable");
-  const double log_norm = shift + std::log(Z);
-  for (auto& v : logp_) v -= log_norm;
+  for (auto& v : logp_) v -= std::log(Z);
+  spline_ = std::make_shared<Spline>(logp_.data(), logp_.size(), 0.0, dA_);
   for (auto& c : cdf_) c /= Z;
-}
-
-AveragedSteadyState::OrbitAverages AveragedSteadyState::orbit(double A) const {
-  // Midpoint rule in th on [0, pi]: spectrally accurate for smooth periodic
-  // integrands; enough nodes to resolve the table's cells along the orbit.
-  const double h = table_->grid().spacing();
-  const int n = std::max(32, 2 * static_cast<int>(std::ceil(2 * A / h)));
-  OrbitAverages o{0, 0, 0, 0};
-  for (int i = 0; i < n; ++i) {
-    const double th = (i + 0.5) * std::numbers::pi / n;
-    const double c = std::cos(th), s2 = 1 - c * c;
-    const double x = A * c;
-    const double D = table_->D(x);
-    o.gamma_s2 += table_->gamma(x) * s2;
-    o.D_s2 += D * s2;
-    o.D_c2 += D * (2 * c * c - 1);
-    o.dD_s2 += table_->D_slope(x) * c * s2;
+  {
+    const auto& sp = *std::static_pointer_cast<Spline>(spline_);
+    fine_dA_ = dA_ / 8;
+    const std::size_t F = 8 * J + 1;
+    fine_logp_.resize(F);
+    fine_slope_.resize(F);
+    for (std::size_t i = 0; i < F; ++i) {
+      const double A = std::min(static_cast<double>(i) * fine_dA_, A_.back() * (1 - 1e-14));
+      fine_logp_[i] = sp(A);
+      fine_slope_[i] = sp.prime(A);
+    }
   }
-  o.gamma_s2 /= n;
-  o.D_s2 /= n;
-  o.D_c2 /= n;
-  o.dD_s2 /= n;
-  return o;
+  // Mass of P_y above y, on the nodes' mean battery energies.
+  radial_tail_y_.resize(J + 1);
+  radial_tail_.resize(J + 1);
+  for (std::size_t j = 0; j <= J; ++j) {
+    radial_tail_y_[j] = m1_[j] / w0_;
+    radial_tail_[j] = 1.0 - cdf_[j];
+  }
 }
 
-double AveragedSteadyState::r_of(double A) const {
-  const OrbitAverages o = orbit(A);
-  const double E = energy_of(A);
-  return -2 * mass_ * o.gamma_s2 / o.D_s2 + o.D_c2 / (2 * E * o.D_s2);
-}
-
-std::vector<double> AveragedSteadyState::radial_nodes() const {
-  std::vector<double> y;
-  for (double A : A_) y.push_back(energy_of(A) / w0_);
-  return y;
+double AveragedSteadyState::log_p_at(double A) const {
+  if (fine_logp_.empty())
+    return (*std::static_pointer_cast<Spline>(spline_))(std::clamp(A, 0.0, A_.back() * (1 - 1e-14)));
+  const double u = std::clamp(A, 0.0, A_.back()) / fine_dA_;
+  const auto i = std::min(static_cast<std::size_t>(u), fine_logp_.size() - 2);
+  const double t = u - static_cast<double>(i), t2 = t * t, t3 = t2 * t;
+  return (2 * t3 - 3 * t2 + 1) * fine_logp_[i] + (t3 - 2 * t2 + t) * fine_dA_ * fine_slope_[i] +
+         (-2 * t3 + 3 * t2) * fine_logp_[i + 1] + (t3 - t2) * fine_dA_ * fine_slope_[i + 1];
 }
 
 double AveragedSteadyState::energy_max() const { return energy_of(A_.back()); }
 
-double AveragedSteadyState::amplitude_of(double E) const {
-  return std::sqrt(2 * std::max(E, 0.0) / (mass_ * w0_ * w0_));
-}
+double AveragedSteadyState::amplitude_of(double E) const { return std::sqrt(2 * std::max(E - E_min_, 0.0) / k_); }
 
 double AveragedSteadyState::drift(double E) const {
-  const OrbitAverages o = orbit(amplitude_of(E));
-  // <D> = <D cos 2th> + 2 <D sin^2>.
-  return -2 * E * o.gamma_s2 + (o.D_c2 + 2 * o.D_s2) / (2 * mass_);
+  const Orbit o = orbit(amplitude_of(E));
+  double a = 0;
+  for (std::size_t i = 0; i < o.x.size(); ++i)
+    a += o.w[i] * (-table_->gamma(o.x[i]) * 2 * o.kinetic[i] + table_->D(o.x[i]) / (2 * mass_));
+  return a;
 }
 
 double AveragedSteadyState::diffusion(double E) const {
-  const OrbitAverages o = orbit(amplitude_of(E));
-  return 2 * E / mass_ * o.D_s2;
+  const Orbit o = orbit(amplitude_of(E));
+  double b = 0;
+  for (std::size_t i = 0; i < o.x.size(); ++i) b += o.w[i] * table_->D(o.x[i]) * 2 * o.kinetic[i] / mass_;
+  return b;
 }
 
 std::size_t AveragedSteadyState::locate(double A, double& t) const {
@@ -142,14 +267,13 @@ std::size_t AveragedSteadyState::locate(double A, double& t) const {
 }
 
 double AveragedSteadyState::log_density(double E) const {
+  if (E < E_min_) return -std::numeric_limits<double>::infinity();
   const double A = amplitude_of(E);
   if (A > A_.back()) return -std::numeric_limits<double>::infinity();
-  double t = 0;
-  const std::size_t j = locate(A, t);
-  return hermite(logp_[j], dlogp_dA_[j] * dA_, logp_[j + 1], dlogp_dA_[j + 1] * dA_, t);
+  return log_p_at(A);
 }
 
-double AveragedSteadyState::density(double E) const { return E < 0 ? 0.0 : std::exp(log_density(E)); }
+double AveragedSteadyState::density(double E) const { return E < E_min_ ? 0.0 : std::exp(log_density(E)); }
 
 double AveragedSteadyState::cdf(double E) const {
   const double A = amplitude_of(E);
@@ -157,15 +281,12 @@ double AveragedSteadyState::cdf(double E) const {
   double t = 0;
   const std::size_t j = locate(A, t);
   // Partial interval by 4-point Gauss-Legendre on [A_j, A].
-  const double k = mass_ * w0_ * w0_;
-  const double len = t * dA_;
   double s = 0;
   for (int q = 0; q < 4; ++q) {
-    const double tq = gl_x[q] * t;
-    const double lp = hermite(logp_[j], dlogp_dA_[j] * dA_, logp_[j + 1], dlogp_dA_[j + 1] * dA_, tq);
-    s += gl_w[q] * std::exp(lp) * k * (A_[j] + tq * dA_);
+    const double a = A_[j] + gl_x[q] * t * dA_;
+    s += gl_w[q] * std::exp(log_p_at(a)) * k_ * a;
   }
-  return std::min(1.0, cdf_[j] + s * len);
+  return std::min(1.0, cdf_[j] + s * t * dA_);
 }
 
 double AveragedSteadyState::quantile(double u) const {
@@ -173,7 +294,6 @@ double AveragedSteadyState::quantile(double u) const {
   const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);
   if (it == cdf_.end()) return energy_max();
   const auto j = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, it - cdf_.begin() - 1));
-  // Bisection on the exact CDF within the interval.
   double lo = energy_of(A_[j]), hi = energy_of(A_[j + 1]);
   for (int i = 0; i < 60; ++i) {
     const double mid = 0.5 * (lo + hi);
@@ -188,24 +308,99 @@ double AveragedSteadyState::tail_energy(double mass) const {
   return energy_max();
 }
 
-double AveragedSteadyState::position_average(const std::function<double(double)>& f) const {
-  const double k = mass_ * w0_ * w0_;
-  const double h = table_->grid().spacing();
+std::pair<double, double> AveragedSteadyState::orbit_point(double E, double th) const {
+  const Orbit o = orbit(amplitude_of(E));
+  const double x = o.c + o.r * std::cos(th);
+  const double K = mean_force_ ? std::max(o.eps - potential(x), 0.0) : o.eps * std::pow(std::sin(th), 2);
+  const double p = std::sqrt(2 * mass_ * K) * (std::sin(th) >= 0 ? -1.0 : 1.0);
+  return {x, p};
+}
+
+double AveragedSteadyState::moment(int power) const { return node_average(power == 1 ? m1_ : m2_); }
+
+double AveragedSteadyState::radial_density(double y) const {
+  const double E = w0_ * y;
+  if (!mean_force_) {
+    // E_h = E' on harmonic orbits.
+    const double A = amplitude_of(E);
+    if (A > A_.back() || E < E_min_) return 0.0;
+    return w0_ * std::exp(log_p_at(A));
+  }
+  // P_y(y) = w0 sum_i wt_i P(E') / (dE_h,i/dE') at the E' where E_h,i(E') = w0 y.
+  double s = 0;
+  const std::size_t J = A_.size() - 1;
+  for (int i = 0; i < phases_; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    if (E < eh_[0][k] || E >= eh_[J][k]) continue;
+    std::size_t lo = 0, hi = J;
+    while (hi - lo > 1) {
+      const std::size_t mid = (lo + hi) / 2;
+      (eh_[mid][k] <= E ? lo : hi) = mid;
+    }
+    const double e0 = eh_[lo][k], e1 = eh_[lo + 1][k];
+    if (!(e1 > e0)) continue;
+    // E_h,i is nearly linear in the orbit energy eps = k A^2/2 (slope
+    // 1 - Phi' dx/deps): interpolate in eps, not in A.
+    const double t = (E - e0) / (e1 - e0);
+    const double eps0 = 0.5 * k_ * A_[lo] * A_[lo], eps1 = 0.5 * k_ * A_[lo + 1] * A_[lo + 1];
+    const double eps = eps0 + t * (eps1 - eps0);
+    const double A = std::sqrt(2 * eps / k_);
+    const double w = (1 - t) * wt_[lo][k] + t * wt_[lo + 1][k];
+    s += w * std::exp(log_p_at(A)) * (eps1 - eps0) / (e1 - e0);
+  }
+  return w0_ * s;
+}
+
+double AveragedSteadyState::radial_max() const {
+  double m = 0;
+  for (double v : eh_.back()) m = std::max(m, v);
+  return (mean_force_ ? m : energy_max()) / w0_;
+}
+
+double AveragedSteadyState::radial_tail(double y) const {
+  if (y <= radial_tail_y_.front()) return 1.0;
+  if (y >= radial_tail_y_.back()) return 0.0;
+  const auto it = std::upper_bound(radial_tail_y_.begin(), radial_tail_y_.end(), y);
+  return radial_tail_[static_cast<std::size_t>(it - radial_tail_y_.begin() - 1)];
+}
+
+std::vector<double> AveragedSteadyState::radial_nodes() const {
+  if (mean_force_) return {};  // the phases' nodes fall everywhere; the density is C^1 there with tiny jumps
+  std::vector<double> y;
+  for (double A : A_) y.push_back((energy_of(A)) / w0_);
+  return y;
+}
+
+double AveragedSteadyState::node_average(const std::vector<double>& m) const {
+  // int P(E') m(E') dE' with node values m interpolated quadratically in eps.
+  auto eps_at = [&](std::size_t j) { return 0.5 * k_ * A_[j] * A_[j]; };
   double s = 0;
   for (std::size_t j = 0; j + 1 < A_.size(); ++j) {
+    const std::size_t b = j == 0 ? 0 : std::min(j - 1, A_.size() - 3);
+    const double e0 = eps_at(b), e1 = eps_at(b + 1), e2 = eps_at(b + 2);
     double part = 0;
     for (int q = 0; q < 4; ++q) {
-      const double t = gl_x[q];
-      const double A = A_[j] + t * dA_;
-      const double lp = hermite(logp_[j], dlogp_dA_[j] * dA_, logp_[j + 1], dlogp_dA_[j + 1] * dA_, t);
-      const int n = std::max(32, 2 * static_cast<int>(std::ceil(2 * A / h)));
-      double avg = 0;
-      for (int i = 0; i < n; ++i) avg += f(A * std::cos((i + 0.5) * std::numbers::pi / n));
-      part += gl_w[q] * std::exp(lp) * (avg / n) * k * A;
+      const double A = A_[j] + gl_x[q] * dA_;
+      const double e = 0.5 * k_ * A * A;
+      const double v = m[b] * (e - e1) * (e - e2) / ((e0 - e1) * (e0 - e2)) +
+                       m[b + 1] * (e - e0) * (e - e2) / ((e1 - e0) * (e1 - e2)) +
+                       m[b + 2] * (e - e0) * (e - e1) / ((e2 - e0) * (e2 - e1));
+      part += gl_w[q] * std::exp(log_p_at(A)) * v * k_ * A;
     }
     s += part * dA_;
   }
   return s;
+}
+
+double AveragedSteadyState::position_average(const std::function<double(double)>& f) const {
+  std::vector<double> m(A_.size());
+  for (std::size_t j = 0; j < A_.size(); ++j) {
+    const Orbit o = orbit(A_[j]);
+    double avg = 0;
+    for (std::size_t i = 0; i < o.x.size(); ++i) avg += o.w[i] * f(o.x[i]);
+    m[j] = avg;
+  }
+  return node_average(m);
 }
 
 AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads, double tail) {
@@ -214,31 +409,31 @@ AveragedSolution solve_averaged(const CoefficientSource& source, const Config& c
   double X = 20.0 * x0;
   const double X_cap = 2000.0 * x0;
   std::shared_ptr<CoefficientTable> table;
+  std::shared_ptr<AveragedSteadyState> state;
   while (true) {
     auto grid = symmetric_grid(dev, X);
     table = table ? std::make_shared<CoefficientTable>(table->extended(source, grid, threads))
                   : std::make_shared<CoefficientTable>(source, grid, threads);
-    auto state = std::make_shared<AveragedSteadyState>(*table, config.averaged);
-    if (1.0 - state->cdf(0.6 * state->energy_max()) < tail) return {table, state};
+    state = std::make_shared<AveragedSteadyState>(*table, config.averaged);
+    if (1.0 - state->cdf(state->energy_min() + 0.6 * (state->energy_max() - state->energy_min())) < tail) break;
     X *= 1.5;
     if (X > X_cap) throw messages::table_range(0.5 * (dev.left.mu - dev.right.mu), X / x0, -X_cap / x0, X_cap / x0);
   }
-}
-
-double AveragedSteadyState::moment(int power) const {
-  const double k = mass_ * w0_ * w0_;
-  double s = 0;
-  for (std::size_t j = 0; j + 1 < A_.size(); ++j) {
-    double part = 0;
-    for (int q = 0; q < 4; ++q) {
-      const double t = gl_x[q];
-      const double A = A_[j] + t * dA_;
-      const double lp = hermite(logp_[j], dlogp_dA_[j] * dA_, logp_[j + 1], dlogp_dA_[j + 1] * dA_, t);
-      part += gl_w[q] * std::exp(lp) * std::pow(energy_of(A), power) * k * A;
-    }
-    s += part * dA_;
+  // Error control: compare with half the resolution; refine while the
+  // moments change by more than the tolerance.
+  auto change = [](const AveragedSteadyState& a, const AveragedSteadyState& b) {
+    return std::max(std::abs(a.moment(1) / b.moment(1) - 1), std::abs(a.moment(2) / b.moment(2) - 1));
+  };
+  double resolution = 1.0;
+  auto coarse = std::make_shared<AveragedSteadyState>(*table, config.averaged, 0.5);
+  double error = change(*state, *coarse);
+  while (error > config.averaged.tolerance && resolution < 8) {
+    resolution *= 2;
+    auto finer = std::make_shared<AveragedSteadyState>(*table, config.averaged, resolution);
+    error = change(*finer, *state);
+    state = finer;
   }
-  return s;
+  return {table, state, error};
 }
 
 }  // namespace ergon

@@ -150,10 +150,9 @@ LangevinRun run_langevin(const Config& config, const CoefficientSource& model, c
   for (int j = 0; j < L.trajectories; ++j) {
     const auto w = philox_words(L.seed, 0, static_cast<std::uint32_t>(j), RandomStream::initial);
     const double u = (w[0] + 0.5) * 0x1p-32, v = (w[1] + 0.5) * 0x1p-32;
-    const double A = std::sqrt(2.0 * averaged.quantile(u) / k);
-    const double th = 2.0 * std::numbers::pi * v;
-    x_init[static_cast<std::size_t>(j)] = A * std::cos(th);
-    p_init[static_cast<std::size_t>(j)] = -osc.mass * osc.w0 * A * std::sin(th);
+    const auto [x, p] = averaged.orbit_point(averaged.quantile(u), 2.0 * std::numbers::pi * v);
+    x_init[static_cast<std::size_t>(j)] = x;
+    p_init[static_cast<std::size_t>(j)] = p;
   }
 
   const int groups = (L.trajectories + W - 1) / W;
@@ -175,9 +174,8 @@ LangevinRun run_langevin(const Config& config, const CoefficientSource& model, c
     run.y_samples.assign(B, {});
     for (auto& s : run.y_samples) s.reserve(capacity);
     std::vector<std::uint64_t> seen(B, 0);
-    const double alpha_max =
-        config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max
-                                       : 1.1 * std::sqrt(averaged.tail_energy(1e-7) / osc.w0);
+    const double alpha_max = config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max
+                                                              : 1.1 * std::sqrt(averaged.tail_energy(1e-7) / osc.w0);
     std::vector<WignerHistogram> wigners(static_cast<std::size_t>(threads),
                                          WignerHistogram(alpha_max, config.phase_space.bins));
     std::vector<std::unique_ptr<Accumulator>> observers;

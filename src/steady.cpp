@@ -66,21 +66,21 @@ SteadyState solve_averaged_method(const Config& config, double temperature, cons
   const double E1 = avg.moment(1), E2 = avg.moment(2);
   s.wigner_energy = {E1, 0.0};
   s.energy = {E1 - 0.5 * w0, 0.0};
-  s.x2 = {E1 / (m * w0 * w0), 0.0};
-  s.p2 = {m * E1, 0.0};
+  s.x2 = {avg.mean_x2(), 0.0};
+  s.p2 = {2.0 * m * (E1 - 0.5 * m * w0 * w0 * s.x2.value), 0.0};
   const double y1 = E1 / w0, y2 = E2 / (w0 * w0);
   s.nbar = {y1 - 0.5, 0.0};
   s.g2 = {g2_from_moments(y1, y2), 0.0};
   s.mandel_q = {s.nbar.value * (s.g2.value - 1.0), 0.0};
   const CoefficientTable& table = *sol.table;
-  s.current = {avg.position_average([&](double x) { return table.current(x); }), 0.0};
+  s.current = {avg.mean_current(), 0.0};
 
-  const double y_top = avg.energy_max() / w0;
+  const double y_top = avg.radial_max();
   auto P_y = [&](double y) { return y <= y_top ? avg.radial_density(y) : 0.0; };
-  auto tail = [&](double y) { return 1.0 - avg.cdf(w0 * y); };
+  auto tail = [&](double y) { return avg.radial_tail(y); };
   const int n_max = choose_n_max(tail, kPopulationTail);
-  s.populations =
-      populations_from_radial(P_y, std::min(y_top, n_max + 20.0 * std::sqrt(n_max + 1.0) + 50.0), n_max, avg.radial_nodes());
+  s.populations = populations_from_radial(P_y, std::min(y_top, n_max + 20.0 * std::sqrt(n_max + 1.0) + 50.0), n_max,
+                                          avg.radial_nodes());
   s.n_max = s.populations.n_max;
   s.negative_weight = s.populations.negative_weight;
   s.trace = s.populations.trace;
@@ -92,6 +92,7 @@ SteadyState solve_averaged_method(const Config& config, double temperature, cons
   s.radial =
       radial_grid(P_y, alpha_max * alpha_max, std::max(64, static_cast<int>(std::ceil(alpha_max * alpha_max * 4))));
   s.diagnostics = validity_diagnostics(config, table, E1);
+  s.numerical_error = sol.numerical_error;
   return s;
 }
 

@@ -1,6 +1,7 @@
 // The energy-averaged stationary density (deterministic solver).
 #include <gtest/gtest.h>
 
+#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <cmath>
 
 #include "ergon/averaged.hpp"
@@ -35,12 +36,30 @@ TEST(Averaged, ConstantCoefficientsGiveBoltzmannExactly) {
 }
 
 TEST(Averaged, EquilibriumDeviceIsThermalAtTheLeadsTemperature) {
-  // FDT holds at every x at zero bias, so P(E) = exp(-E/T)/T for any gamma(x).
+  // FDT holds at every x at zero bias: phase-space Boltzmann at T = 2.
+  // Harmonic orbits: P(E) = exp(-E/T)/T, <E> = T.
   ergon::Config c;
+  c.averaged.mean_force = false;
   const ergon::ElectronicModel m(c.device);
-  const auto sol = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
-  EXPECT_NEAR(sol.state->moment(1), 2.0, 1e-7);
-  EXPECT_NEAR(sol.state->density(4.0) * 2.0 * std::exp(2.0), 1.0, 1e-7);
+  const auto harmonic = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  EXPECT_NEAR(harmonic.state->moment(1), 2.0, 1e-8);
+  EXPECT_NEAR(harmonic.state->density(4.0) * 2.0 * std::exp(2.0), 1.0, 1e-8);
+  // With the mean force: Boltzmann in V(x) = m w0^2 x^2/2 + Phi(x),
+  // <E_h> = T/2 + <m w0^2 x^2/2>, computed here by direct quadrature of
+  // exp(-V/T) with Phi from the electronic model (independent of the solver).
+  c.averaged.mean_force = true;
+  const auto full = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
+  const double k = 0.04, T = 2.0, F = m.F();
+  auto Phi = [&](double x) {
+    return -F * GK::integrate([&](double y) { return m.excess_charge(y); }, 0.0, x, 8, 1e-12);
+  };
+  auto weight = [&](double x) { return std::exp(-(0.5 * k * x * x + Phi(x)) / T); };
+  const double L = 60.0;
+  const double Z = GK::integrate(weight, -L, L, 10, 1e-12);
+  const double X2 = GK::integrate([&](double x) { return 0.5 * k * x * x * weight(x); }, -L, L, 10, 1e-12);
+  EXPECT_NEAR(full.state->moment(1), T / 2 + X2 / Z, 1e-6);
+  EXPECT_GT(full.state->moment(1) - 2.0, 0.01);  // the mean force softens the potential at V = 0
 }
 
 TEST(Averaged, TableCoversTheDensity) {

@@ -12,7 +12,9 @@ namespace {
 constexpr double kSigmas = 4.5;
 
 TEST(Steady, AveragedAtZeroBiasIsTheClassicalThermalState) {
+  // Harmonic orbits (no mean force): exactly the classical thermal state.
   ergon::Config c;
+  c.averaged.mean_force = false;
   const auto s = ergon::solve_steady_state(c, ergon::Method::averaged);
   // T = 2, w0 = 0.2: nbar = T/w0 - 1/2 = 9.5, U = 1.9, g2 = 2.
   EXPECT_NEAR(s.nbar.value, 9.5, 1e-6);

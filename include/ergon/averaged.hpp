@@ -1,18 +1,26 @@
 // Stage 4 (deterministic method): the energy-averaged steady state.
 //
 // Because |gamma| << w0 and the diffusion per period is small, the phase of
-// the oscillation is fast and its energy E = p^2/2m + m w0^2 x^2/2 slow.
-// Averaging the Ito equation of E over an unperturbed orbit
-// x = A cos(th), p = -m w0 A sin(th), E = m w0^2 A^2 / 2, gives
+// the oscillation is fast and the energy slow. With the mean force included
+// (averaged.mean_force, default), the slow variable is the energy in the
+// effective potential V(x) = m w0^2 x^2/2 + Phi(x), Phi(x) = -int_0^x F<n>,
 //
-//   a(E) = < -gamma(x) p^2/m + D(x)/(2m) >_th      (drift of E)
-//   b(E) = < D(x) p^2 / m^2 >_th                    (diffusion of E)
-//   P(E) = C / b(E) exp( int_0^E 2 a/b dE' )        (zero-flux stationary density)
+//   E' = p^2/2m + V(x),  dE' = [-gamma p^2/m + D/(2m)] dt + (p/m) sqrt(D) dW,
 //
-// The E -> 0 singularity (2a/b ~ 1/E) is removed analytically:
-//   ln P(E) = -ln(2 <D sin^2>/m) + int_0^E r dE' + const,
-//   r(E) = -2m <gamma sin^2>/<D sin^2> + <D cos 2th> / (2E <D sin^2>).
-// docs/model.md, "Energy-averaged steady state", states the accuracy.
+// and averaging over the unperturbed orbit of energy E' in V gives
+//
+//   a(E') = < -gamma(x) p^2/m + D(x)/(2m) >_orbit     (drift)
+//   b(E') = < D(x) p^2 / m^2 >_orbit                   (diffusion)
+//   P(E') = C / b(E') exp( int 2 a/b dE' )              (zero-flux stationary density)
+//
+// Without the mean force V is harmonic and the orbits are x = A cos(th).
+// The E' -> E_min singularity (2a/b ~ 1/eps, eps = E' - E_min) is removed
+// analytically: ln P = ln(eps/b) + int_0^eps r, with
+//   r = [-2 <gamma p^2/m> + <D (1 - p^2/(m eps))>/m] / <D p^2/m^2>,
+// which has no cancellation. The battery energy E_h = p^2/2m + m w0^2 x^2/2
+// = E' - Phi(x) varies along an orbit; its moments and the density P_y of
+// y = E_h / w0 are orbit-resolved. docs/model.md, "Energy-averaged steady
+// state", states the accuracy.
 #pragma once
 
 #include <functional>
@@ -26,54 +34,85 @@ namespace ergon {
 
 class AveragedSteadyState {
  public:
-  // Solves on orbits whose amplitude stays inside the table.
-  AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {});
+  // Solves on orbits that stay inside the table. `resolution` scales the
+  // number of orbit nodes and phases (1: the default; the error control
+  // compares with 0.5 and refines by 2 while the change exceeds the
+  // tolerance).
+  AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 1.0);
 
   double mass() const { return mass_; }
   double w0() const { return w0_; }
-  // Largest energy on the grid (orbit amplitude = table half-width).
+  bool mean_force() const { return mean_force_; }
+  // Bottom of the effective potential and the largest orbit energy on the grid.
+  double energy_min() const { return E_min_; }
   double energy_max() const;
 
-  // Orbit averages at energy E.
-  double drift(double E) const;      // a(E) [energy/time]
-  double diffusion(double E) const;  // b(E) [energy^2/time]
+  // Orbit averages at orbit energy E' (>= energy_min()).
+  double drift(double E) const;      // a(E') [energy/time]
+  double diffusion(double E) const;  // b(E') [energy^2/time]
 
-  // Normalised stationary density of E (int_0^E_max P dE = 1) and its log.
+  // Normalised stationary density of the orbit energy E' and its log.
   double density(double E) const;
   double log_density(double E) const;
-  // Density of y = |alpha|^2 = E / w0: P_y(y) = w0 P(w0 y).
-  double radial_density(double y) const { return w0_ * density(w0_ * y); }
-  // The y = E / w0 of the amplitude grid's nodes, where the interpolated
-  // density is least smooth (quadrature breakpoints for the Fock map).
-  std::vector<double> radial_nodes() const;
-  // Cumulative distribution of E, and its inverse (for initial conditions).
+  // Cumulative distribution of E', its inverse, and the energy above which
+  // the probability mass is below `mass`.
   double cdf(double E) const;
   double quantile(double u) const;
-  // Energy above which the probability mass is below `mass`.
   double tail_energy(double mass) const;
-  // <E^k> for k = 1, 2 (the phase-space energy, including zero point).
+  // A point (x, p) on the orbit of energy E' at phase th in [0, 2 pi).
+  std::pair<double, double> orbit_point(double E, double th) const;
+
+  // The battery energy E_h = p^2/2m + m w0^2 x^2/2 (includes the zero point):
+  // <E_h^k>, k = 1, 2.
   double moment(int k) const;
-  // Steady-state average of a function of position: int P(E) <f(A cos th)>_th dE.
+  // Density of y = |alpha|^2 = E_h / w0 (int P_y dy = 1) and its support end.
+  double radial_density(double y) const;
+  double radial_max() const;
+  // Mass of P_y above y.
+  double radial_tail(double y) const;
+  // Values of y where the radial density is least smooth (breakpoints for
+  // the Fock map's quadrature).
+  std::vector<double> radial_nodes() const;
+  // Steady-state average of a function of position.
   double position_average(const std::function<double(double)>& f) const;
+  // <x^2> and the mean current <I>, computed with the density.
+  double mean_x2() const { return node_average(x2_); }
+  double mean_current() const { return node_average(current_); }
 
  private:
-  struct OrbitAverages {
-    double gamma_s2, D_s2, D_c2, dD_s2;  // <gamma sin^2>, <D sin^2>, <D cos 2th>, d<D sin^2>/dA
+  struct Orbit {
+    double eps = 0;                     // E' - E_min
+    double c = 0, r = 0;                // centre and half-width of the orbit in x
+    std::vector<double> x, kinetic, w;  // phase nodes: position, p^2/2m, time weight (sum 1)
   };
-  OrbitAverages orbit(double A) const;
-  double energy_of(double A) const { return 0.5 * mass_ * w0_ * w0_ * A * A; }
+  Orbit orbit(double A) const;       // orbit of eps = k A^2 / 2
+  double potential(double x) const;  // V(x) - E_min
+  double phi(double x) const;        // Phi(x) (0 without the mean force)
+  double node_average(const std::vector<double>& node_values) const;
+  double log_p_at(double A) const;  // interpolated ln P as a function of the orbit label A
   double amplitude_of(double E) const;
-  double r_of(double A) const;  // r(E(A))
-  // Locates A on the grid: index and t in [0, 1].
+  double energy_of(double A) const { return E_min_ + 0.5 * k_ * A * A; }
   std::size_t locate(double A, double& t) const;
 
   const CoefficientTable* table_;
-  double mass_, w0_;
-  double dA_ = 0.0;               // amplitude grid spacing [length]
-  std::vector<double> A_;         // amplitude nodes
-  std::vector<double> logp_;      // ln P(E(A)) at nodes (normalised)
-  std::vector<double> dlogp_dA_;  // its A-derivative
-  std::vector<double> cdf_;       // CDF at nodes
+  double mass_, w0_, k_;
+  bool mean_force_ = true;
+  double x_min_ = 0.0, E_min_ = 0.0;
+  int phases_ = 64;  // phase nodes per orbit (radial density)
+  double resolution_ = 1.0;
+  double dA_ = 0.0;               // orbit-label grid spacing [length]
+  std::vector<double> A_;         // orbit labels: eps = k A^2 / 2
+  std::vector<double> logp_;      // ln P(E') at the nodes (normalised)
+  std::shared_ptr<void> spline_;  // quintic B-spline of logp_ (C^4)
+  // ln P and its slope sampled from the spline on a grid 8 times finer, for
+  // fast cubic Hermite evaluation (error far below the spline's own).
+  double fine_dA_ = 0.0;
+  std::vector<double> fine_logp_, fine_slope_;
+  std::vector<double> cdf_;                          // CDF of E' at the nodes
+  std::vector<double> m1_, m2_;                      // <E_h>, <E_h^2> over each node's orbit
+  std::vector<double> x2_, current_;                 // <x^2>, <I> over each node's orbit
+  std::vector<std::vector<double>> eh_, wt_;         // per node and phase: E_h and time weight
+  std::vector<double> radial_tail_y_, radial_tail_;  // mass of P_y above y
 };
 
 // A coefficient table wide enough that the averaged stationary density is
@@ -83,6 +122,9 @@ class AveragedSteadyState {
 struct AveragedSolution {
   std::shared_ptr<const CoefficientTable> table;
   std::shared_ptr<const AveragedSteadyState> state;
+  // Relative change of <E_h> and <E_h^2> between the last two resolutions
+  // (error control: refined until below averaged.tolerance).
+  double numerical_error = 0.0;
 };
 AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads,
                                 double tail = 1e-13);

@@ -94,7 +94,7 @@ class LogSplineDensity {
   double log_density(double y) const;
   double tail_mass(double y) const;              // mass above y
   double support_end() const { return y_end_; }  // density < 1e-18 of its peak beyond
-  std::vector<double> knots() const;  // knot positions in y
+  std::vector<double> knots() const;             // knot positions in y
 
  private:
   double spline(double y) const;  // the fitted log density, unnormalised
