@@ -73,5 +73,6 @@ void add_steady_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_threshold_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
+void add_validate_command(CLI::App& app);
 
 }  // namespace ergon::cli

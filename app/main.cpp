@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   cli::add_sweep_command(app);
   cli::add_threshold_command(app);
   cli::add_analyze_command(app);
+  cli::add_validate_command(app);
   cli::add_reproduce_command(app);
   try {
     app.parse(argc, argv);

@@ -216,12 +216,54 @@ def populations_figure(directory, out):
     return _save(fig, out, "populations.png")
 
 
+def validation_figure(directory, out):
+    """Sampler against the averaged solution, and the integrators' bias in dt."""
+    comp = os.path.join(directory, "comparison.csv")
+    conv = os.path.join(directory, "convergence.csv")
+    if not os.path.exists(comp):
+        return None
+    c = read_csv(comp)
+    names = ["energy", "g2", "entropy", "ergotropy", "free_energy_work"]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), constrained_layout=True)
+    ax = axes[0]
+    for i, name in enumerate(names):
+        sel = c["quantity_index"] == i
+        ax.plot(c["V"][sel] + 0.12 * (i - 2), c["deviation_sigma"][sel], "o", label=name)
+    for level in (-3, 3):
+        ax.axhline(level, color="0.5", ls=":")
+    ax.axhline(0, color="0.7", lw=0.8)
+    ax.set_xlabel("bias V")
+    ax.set_ylabel("(sampler - averaged) / standard error")
+    ax.set_title("cross-validation of the two methods")
+    ax.legend(frameon=False, fontsize=8)
+    if os.path.exists(conv):
+        v = read_csv(conv)
+        ax = axes[1]
+        for flag, label, color in ((0, "splitting", "C0"), (1, "euler (the paper's)", "C3")):
+            sel = v["integrator_euler"] == flag
+            if not np.any(sel):
+                continue
+            rel = v["energy"][sel] / v["reference"][sel] - 1
+            err = v["stderr"][sel] / v["reference"][sel]
+            ax.errorbar(v["dt"][sel], rel, yerr=err, fmt="o", color=color, capsize=2, label=label + " (sampled)")
+            ax.plot(v["dt"][sel], v["predicted"][sel] / v["reference"][sel] - 1, "--", color=color,
+                    label=label + " (predicted)")
+        ax.set_xscale("log")
+        ax.axhline(0, color="0.7", lw=0.8)
+        ax.set_xlabel("time step dt")
+        ax.set_ylabel("relative bias of U at V = 0")
+        ax.set_title("integrator bias against the exact equilibrium")
+        ax.legend(frameon=False, fontsize=8)
+    _caption(fig, CONVENTION + "; " + PARAMS)
+    return _save(fig, out, "validation.png")
+
+
 def render(directory, out=None):
     """Renders every figure whose data is present; returns the paths."""
     out = out or os.path.join(directory, "figures")
     os.makedirs(out, exist_ok=True)
     made = [wigner_figure(directory, out), g2_figure(directory, out), work_figure(directory, out),
-            populations_figure(directory, out)]
+            populations_figure(directory, out), validation_figure(directory, out)]
     made += coefficient_figures(directory, out)
     return [m for m in made if m]
 
