@@ -163,7 +163,7 @@ double integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOpt
   struct Piece {
     double a, b, value, error, l1;
     int kind;
-    bool settled;
+    int stalls;  // consecutive splits of its ancestors that did not reduce the error
   };
   auto mapped = [&](int kind) {
     return [&f, kind, left, right](double t) {
@@ -174,13 +174,16 @@ double integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOpt
     };
   };
   auto rule = [&](double a, double b, int kind) {
-    Piece p{a, b, 0, 0, 0, kind, false};
+    Piece p{a, b, 0, 0, 0, kind, 0};
     if (kind == 0)
       p.value = GK::integrate(mapped(0), a, b, 0, 0.0, &p.error, &p.l1);
     else if (kind == 1)
       p.value = GK::integrate(mapped(1), a, b, 0, 0.0, &p.error, &p.l1);
     else
       p.value = GK::integrate(mapped(2), a, b, 0, 0.0, &p.error, &p.l1);
+    // Boost 1.74 reports the error of the rule on [-1, 1] without the
+    // interval's half-width (the value and L1 norm are scaled): scale it.
+    p.error *= 0.5 * (b - a);
     return p;
   };
   auto worse = [](const Piece& x, const Piece& y) { return x.error < y.error; };
@@ -206,9 +209,18 @@ double integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOpt
     const Piece p = heap.back();
     heap.pop_back();
     const double mid = 0.5 * (p.a + p.b);
-    const Piece l = rule(p.a, mid, p.kind), r = rule(mid, p.b, p.kind);
-    if (l.error + r.error > 0.5 * p.error && p.error <= 1e-12 * p.l1) {
-      settled.push_back(p);  // rounding: splitting no longer helps
+    Piece l = rule(p.a, mid, p.kind), r = rule(mid, p.b, p.kind);
+    // A piece has reached its noise floor when splitting does not reduce an
+    // error already at rounding level, when three successive splits have
+    // not reduced the error (the estimate is rounding noise; a jump or kink
+    // would halve it at each split), or when it is too narrow for its nodes
+    // to be distinct doubles.
+    const double centre = 0.5 * (p.a + p.b);
+    const double ratio = (l.error + r.error) / p.error;
+    l.stalls = r.stalls = ratio > 0.9 ? p.stalls + 1 : 0;
+    if ((ratio > 0.5 && p.error <= 1e-12 * p.l1) || l.stalls >= 3 ||
+        p.b - p.a < 1e-11 * std::max(1.0, std::abs(centre))) {
+      settled.push_back(p);
     } else {
       heap.push_back(l);
       std::push_heap(heap.begin(), heap.end(), worse);

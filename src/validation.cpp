@@ -8,7 +8,8 @@
 
 namespace ergon {
 
-std::vector<Comparison> cross_validate(const Config& base, const std::vector<double>& biases, const RunControl& control) {
+std::vector<Comparison> cross_validate(const Config& base, const std::vector<double>& biases,
+                                       const RunControl& control) {
   std::vector<Comparison> rows;
   for (double V : biases) {
     Config c = base;
@@ -27,8 +28,8 @@ std::vector<Comparison> cross_validate(const Config& base, const std::vector<dou
 }
 
 std::vector<ConvergencePoint> integrator_convergence(const Config& base, const std::vector<double>& splitting_dt,
-                                                     const std::vector<double>& euler_dt, double time, double euler_time,
-                                                     const RunControl& control) {
+                                                     const std::vector<double>& euler_dt, double time,
+                                                     double euler_time, const RunControl& control) {
   Config c = base;
   apply_axis(c, "V", 0.0);
   const double reference = solve_steady_state(c, Method::averaged, control).energy.value;

@@ -49,18 +49,51 @@ TEST(Steady, SamplerAgreesWithAveragedAboveThreshold) {
     c.langevin.time = 2e7;
     const auto l = ergon::solve_steady_state(c, ergon::Method::langevin);
     const auto a = ergon::solve_steady_state(c, ergon::Method::averaged);
-    // The harmonic-orbit averaged solution is accurate to ~2 % (docs/validation.md).
-    auto close = [&](const ergon::Estimate& x, const ergon::Estimate& ref, double rel, const char* what) {
-      EXPECT_NEAR(x.value, ref.value, kSigmas * x.error + rel * std::abs(ref.value)) << what << " V=" << V;
+    // The averaged solution (with the mean force) is accurate to ~1e-3
+    // (docs/validation.md); the sampler's own error dominates here.
+    auto close = [&](const ergon::Estimate& x, const ergon::Estimate& ref, const char* what) {
+      EXPECT_NEAR(x.value, ref.value, kSigmas * x.error + 2e-3 * std::abs(ref.value)) << what << " V=" << V;
     };
-    close(l.energy, a.energy, 0.02, "energy");
-    close(l.g2, a.g2, 0.01, "g2");
-    close(l.entropy, a.entropy, 0.01, "entropy");
-    close(l.ergotropy, a.ergotropy, 0.05, "ergotropy");
-    close(l.free_energy_work, a.free_energy_work, 0.03, "W_F");
+    close(l.energy, a.energy, "energy");
+    close(l.g2, a.g2, "g2");
+    close(l.entropy, a.entropy, "entropy");
+    close(l.ergotropy, a.ergotropy, "ergotropy");
+    close(l.free_energy_work, a.free_energy_work, "W_F");
     EXPECT_GT(l.ergotropy.value, kSigmas * l.ergotropy.error);  // above threshold: W_E > 0 beyond its error
     EXPECT_LE(l.ergotropy.value, l.free_energy_work.value);
   }
+}
+
+}  // namespace
+
+namespace {
+
+bool fires(const std::vector<ergon::Diagnostic>& d, const std::string& name) {
+  for (const auto& x : d)
+    if (x.name == name) return x.violated();
+  ADD_FAILURE() << "no diagnostic " << name;
+  return false;
+}
+
+TEST(Steady, ValidityDiagnosticsFireWhenViolated) {
+  auto diagnose = [](ergon::Config c) {
+    const ergon::ElectronicModel m(c.device);
+    const ergon::CoefficientTable t(m, ergon::symmetric_grid(c.device, 20 * c.device.oscillator.x0()));
+    return ergon::validity_diagnostics(c, t, 2.0);
+  };
+  ergon::Config paper;
+  for (const auto& d : diagnose(paper)) EXPECT_FALSE(d.violated()) << d.name << " " << d.ratio;
+  ergon::Config fast_oscillator;  // w0 comparable to T and Gamma
+  fast_oscillator.device.oscillator.w0 = 1.5;
+  EXPECT_TRUE(fires(diagnose(fast_oscillator), "quasi_adiabatic_w0"));
+  ergon::Config strong;  // |lambda| comparable to T
+  strong.device.oscillator.lambda = 1.5;
+  EXPECT_TRUE(fires(diagnose(strong), "quasi_adiabatic_lambda"));
+  ergon::Config damped;  // gamma ~ F^2: large coupling at small w0
+  damped.device.oscillator.lambda = 0.5;
+  damped.device.oscillator.w0 = 0.02;
+  EXPECT_TRUE(fires(diagnose(damped), "underdamped_gamma"));
+  EXPECT_TRUE(fires(diagnose(damped), "underdamped_diffusion"));
 }
 
 }  // namespace
