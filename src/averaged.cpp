@@ -220,6 +220,31 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       fine_slope_[i] = sp.prime(A);
     }
   }
+  // With the mean force, P_y sums over the orbit phases (radial_density_direct);
+  // tabulate ln P_y on a uniform grid in s = sqrt(y), twice as fine as the
+  // orbit nodes, smooth it with a quintic spline and sample that finely for
+  // cheap evaluation in the Fock map.
+  if (mean_force_) {
+    const double s_max = std::sqrt(radial_max());
+    const double ds = 0.5 * dA_ * std::sqrt(0.5 * mass_ * w0_);  // half the nodes' spacing in s
+    const auto n = static_cast<std::size_t>(std::ceil(s_max / ds)) + 1;
+    std::vector<double> lp(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double sv = std::min(static_cast<double>(i) * ds, s_max);
+      lp[i] = std::log(std::max(radial_density_direct(sv * sv), 1e-300));
+    }
+    const Spline sp(lp.data(), lp.size(), 0.0, ds);
+    radial_ds_ = ds / 4;
+    const std::size_t F = 4 * (n - 1) + 1;
+    radial_logp_.resize(F);
+    radial_slope_.resize(F);
+    const double end = ds * static_cast<double>(n - 1) * (1 - 1e-14);
+    for (std::size_t i = 0; i < F; ++i) {
+      const double sv = std::min(static_cast<double>(i) * radial_ds_, end);
+      radial_logp_[i] = sp(sv);
+      radial_slope_[i] = sp.prime(sv);
+    }
+  }
   // Mass of P_y above y, on the nodes' mean battery energies.
   radial_tail_y_.resize(J + 1);
   radial_tail_.resize(J + 1);
@@ -319,6 +344,21 @@ std::pair<double, double> AveragedSteadyState::orbit_point(double E, double th) 
 double AveragedSteadyState::moment(int power) const { return node_average(power == 1 ? m1_ : m2_); }
 
 double AveragedSteadyState::radial_density(double y) const {
+  if (mean_force_ && !radial_logp_.empty()) {
+    // ln P_y as a cubic Hermite function of s = sqrt(y), sampled from a
+    // quintic spline through the orbit-resolved values (see the constructor).
+    const double s = std::sqrt(std::max(y, 0.0));
+    if (s >= radial_ds_ * static_cast<double>(radial_logp_.size() - 1)) return 0.0;
+    const double u = s / radial_ds_;
+    const auto i = std::min(static_cast<std::size_t>(u), radial_logp_.size() - 2);
+    const double t = u - static_cast<double>(i), t2 = t * t, t3 = t2 * t;
+    return std::exp((2 * t3 - 3 * t2 + 1) * radial_logp_[i] + (t3 - 2 * t2 + t) * radial_ds_ * radial_slope_[i] +
+                    (-2 * t3 + 3 * t2) * radial_logp_[i + 1] + (t3 - t2) * radial_ds_ * radial_slope_[i + 1]);
+  }
+  return radial_density_direct(y);
+}
+
+double AveragedSteadyState::radial_density_direct(double y) const {
   const double E = w0_ * y;
   if (!mean_force_) {
     // E_h = E' on harmonic orbits.

@@ -113,6 +113,9 @@ class AveragedSteadyState {
   std::vector<double> x2_, current_;                 // <x^2>, <I> over each node's orbit
   std::vector<std::vector<double>> eh_, wt_;         // per node and phase: E_h and time weight
   std::vector<double> radial_tail_y_, radial_tail_;  // mass of P_y above y
+  double radial_density_direct(double y) const;      // orbit-phase sum (mean force)
+  double radial_ds_ = 0.0;                           // grid of ln P_y in s = sqrt(y)
+  std::vector<double> radial_logp_, radial_slope_;
 };
 
 // A coefficient table wide enough that the averaged stationary density is
