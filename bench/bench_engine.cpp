@@ -26,7 +26,8 @@ const ergon::CoefficientTable& table() {
   return t;
 }
 
-void BM_Engine(benchmark::State& state, ergon::Integrator integrator, const char* isa) {
+void BM_Engine(benchmark::State& state, ergon::Integrator integrator, const char* isa,
+               ergon::Noise noise = ergon::Noise::gaussian) {
   if (!ergon::engine::select_isa(isa)) {
     state.SkipWithError("instruction set not available");
     return;
@@ -40,6 +41,7 @@ void BM_Engine(benchmark::State& state, ergon::Integrator integrator, const char
   ergon::engine::Job job;
   job.table = &fast;
   job.integrator = integrator;
+  job.noise = noise;
   job.dt = dt;
   job.mass = 1.0;
   job.k = 0.04;
@@ -49,7 +51,7 @@ void BM_Engine(benchmark::State& state, ergon::Integrator integrator, const char
   job.p0 = p0.data();
   job.batch_steps = 1 << 20;
   job.batches = 1;
-  job.stride = 16;
+  job.stride = 64;
   job.observer = &obs;
   for (auto _ : state) {
     const auto r = ergon::engine::run(job);
@@ -65,6 +67,12 @@ void BM_Engine(benchmark::State& state, ergon::Integrator integrator, const char
 BENCHMARK_CAPTURE(BM_Engine, splitting_avx512, ergon::Integrator::splitting, "avx512")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, splitting_avx2, ergon::Integrator::splitting, "avx2")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, splitting_sse2, ergon::Integrator::splitting, "sse2")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Engine, splitting_three_point_avx512, ergon::Integrator::splitting, "avx512",
+                  ergon::Noise::three_point)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Engine, splitting_three_point_avx2, ergon::Integrator::splitting, "avx2",
+                  ergon::Noise::three_point)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, euler_avx512, ergon::Integrator::euler, "avx512")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, euler_avx2, ergon::Integrator::euler, "avx2")->Unit(benchmark::kMillisecond);
 

@@ -128,6 +128,15 @@ std::vector<Entry> make_registry() {
       [](Config& c, const Value& v) {
         c.langevin.integrator = std::get<std::string>(v) == "euler" ? Integrator::euler : Integrator::splitting;
       }});
+  r.push_back(Entry{{"langevin.noise", "string",
+                     "noise increments: \"gaussian\" (default) or \"three_point\" (same first five moments, faster)"},
+                    Check::none,
+                    {"gaussian", "three_point"},
+                    [](const Config& c) { return Value(std::string(to_string(c.langevin.noise))); },
+                    [](Config& c, const Value& v) {
+                      c.langevin.noise =
+                          std::get<std::string>(v) == "three_point" ? Noise::three_point : Noise::gaussian;
+                    }});
   r.push_back(real_key("langevin.dt", "time step [1/energy], > 0", Check::positive, &Config::langevin, &Langevin::dt));
   r.push_back(real_key("langevin.time", "sampled time summed over all trajectories [1/energy], > 0", Check::positive,
                        &Config::langevin, &Langevin::time));
@@ -338,6 +347,8 @@ void walk_table(const toml::table& table, const std::string& prefix, Config& c, 
 }
 
 }  // namespace
+
+const char* to_string(Noise noise) { return noise == Noise::three_point ? "three_point" : "gaussian"; }
 
 const char* to_string(Integrator integrator) { return integrator == Integrator::euler ? "euler" : "splitting"; }
 

@@ -190,6 +190,7 @@ LangevinRun run_langevin(const Config& config, const CoefficientSource& model, c
         engine::Job job;
         job.table = &fast;
         job.integrator = L.integrator;
+        job.noise = L.noise;
         job.dt = L.dt;
         job.mass = osc.mass;
         job.k = k;

@@ -281,3 +281,29 @@ TEST(Steppers, OrnsteinUhlenbeckStepHandlesNegativeDamping) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Sampler, ThreePointNoiseAgreesWithGaussianNoise) {
+  // The three-point increments match the first five moments of a normal
+  // variate (the fourth to 5e-6), so the schemes keep their weak order and
+  // the steady state is the same within the statistical errors.
+  ergon::Config c;
+  ergon::set_bias(c.device, 6.0);
+  c.langevin.time = 2e7;
+  const auto g = ergon::summarize(ergon::run_langevin(c));
+  c.langevin.noise = ergon::Noise::three_point;
+  const auto t = ergon::summarize(ergon::run_langevin(c));
+  EXPECT_NEAR(t.energy.value, g.energy.value, kSigmas * std::hypot(t.energy.error, g.energy.error));
+  EXPECT_NEAR(t.x2.value, g.x2.value, kSigmas * std::hypot(t.x2.error, g.x2.error));
+  EXPECT_NEAR(t.current.value, g.current.value, kSigmas * std::hypot(t.current.error, g.current.error));
+  // The exact stationary energy of the OU oscillator depends on the noise
+  // only through its variance.
+  const double gamma = 2e-3, T = 2.0;
+  auto ou = ou_config(Integrator::splitting, 2.5, 6e7);
+  ou.langevin.noise = ergon::Noise::three_point;
+  const auto s = ergon::summarize(ergon::run_langevin(ou, constant_source(gamma, 2 * gamma * T)));
+  EXPECT_NEAR(s.wigner_energy.value, splitting_energy(0.2, T, 2.5), kSigmas * s.wigner_energy.error);
+}
+
+}  // namespace

@@ -18,14 +18,15 @@ struct Comparison {
 };
 
 // Sampler (config.langevin) against the averaged solver at each bias.
-std::vector<Comparison> cross_validate(const Config& base, const std::vector<double>& biases, const RunControl& control);
+std::vector<Comparison> cross_validate(const Config& base, const std::vector<double>& biases,
+                                       const RunControl& control);
 
 struct ConvergencePoint {
   Integrator integrator = Integrator::splitting;
   double dt = 0.0;
-  Estimate energy;          // sampled battery energy U
-  double reference = 0.0;   // exact (averaged, equilibrium) U
-  double predicted = 0.0;   // leading-order prediction of the biased U
+  Estimate energy;         // sampled battery energy U
+  double reference = 0.0;  // exact (averaged, equilibrium) U
+  double predicted = 0.0;  // leading-order prediction of the biased U
   double relative_bias() const { return energy.value / reference - 1.0; }
 };
 

@@ -90,6 +90,7 @@ class Observer {
 struct Job {
   const FastTable* table = nullptr;
   Integrator integrator = Integrator::splitting;
+  Noise noise = Noise::gaussian;
   double dt = 0.0;
   double mass = 1.0;
   double k = 0.0;  // m w0^2
