@@ -7,7 +7,7 @@ packages=(
   cmake g++ make pkg-config git ca-certificates
   libboost-dev libeigen3-dev libfmt-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev librandom123-dev
   libxsimd-dev libgtest-dev libbenchmark-dev
-  python3 python3-numpy python3-matplotlib python3-pytest
+  python3 python3-dev pybind11-dev python3-numpy python3-matplotlib python3-pytest python3-qutip
 )
 
 missing=()

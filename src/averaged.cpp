@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/math/interpolators/cardinal_quintic_b_spline.hpp>
+#include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -244,6 +245,20 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       radial_logp_[i] = sp(sv);
       radial_slope_[i] = sp.prime(sv);
     }
+    // The phase interpolation in radial_density_direct leaves the tabulated
+    // P_y normalised only to ~1e-6; renormalise it exactly (Gauss-Legendre on
+    // every Hermite cell, dy = 2 s ds) so the Fock populations sum to one.
+    double Zr = 0;
+    for (std::size_t i = 0; i + 1 < F; ++i) {
+      const double a = static_cast<double>(i) * radial_ds_;
+      Zr += boost::math::quadrature::gauss<double, 10>::integrate(
+          [&](double s) { return 2 * s * radial_density(s * s); }, a, a + radial_ds_);
+    }
+    if (!(Zr > 0) || !std::isfinite(Zr))
+      throw messages::not_converged("averaged solver", "radial density is not normalisable");
+    radial_normalisation_error_ = std::abs(Zr - 1);
+    const double lnZ = std::log(Zr);
+    for (double& v : radial_logp_) v -= lnZ;
   }
   // Mass of P_y above y, on the nodes' mean battery energies.
   radial_tail_y_.resize(J + 1);
@@ -473,7 +488,7 @@ AveragedSolution solve_averaged(const CoefficientSource& source, const Config& c
     error = change(*finer, *state);
     state = finer;
   }
-  return {table, state, error};
+  return {table, state, std::max(error, state->radial_normalisation_error())};
 }
 
 }  // namespace ergon

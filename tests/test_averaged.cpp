@@ -71,4 +71,25 @@ TEST(Averaged, TableCoversTheDensity) {
   EXPECT_GT(sol.state->moment(1), 20.0);  // a ring far above the thermal energy 2
 }
 
+TEST(Averaged, RadialDensityIsNormalisedAndCarriesTheBatteryEnergy) {
+  // P_y is built from orbit phases, <E_h> from orbit averages: integrating
+  // P_y independently (adaptive Gauss-Kronrod in y) must give 1 and <E_h>/w0.
+  ergon::Config c;
+  ergon::set_bias(c.device, 16.0);
+  const ergon::ElectronicModel m(c.device);
+  const auto sol = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  const auto& a = *sol.state;
+  using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
+  const double top = a.radial_max();
+  double Z = 0, Y = 0;
+  for (int k = 0; k < 64; ++k) {
+    const double lo = top * k / 64, hi = top * (k + 1) / 64;
+    Z += GK::integrate([&](double y) { return a.radial_density(y); }, lo, hi, 8, 1e-13);
+    Y += GK::integrate([&](double y) { return y * a.radial_density(y); }, lo, hi, 8, 1e-13);
+  }
+  EXPECT_NEAR(Z, 1.0, 1e-9);
+  EXPECT_NEAR(Y / (a.moment(1) / 0.2), 1.0, 1e-6);  // ~1e-7: phase vs orbit interpolation
+  EXPECT_LT(sol.numerical_error, 1e-5);
+}
+
 }  // namespace

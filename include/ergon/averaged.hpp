@@ -68,6 +68,8 @@ class AveragedSteadyState {
   // Density of y = |alpha|^2 = E_h / w0 (int P_y dy = 1) and its support end.
   double radial_density(double y) const;
   double radial_max() const;
+  // |Z - 1| of the phase-interpolated P_y before it was renormalised.
+  double radial_normalisation_error() const { return radial_normalisation_error_; }
   // Mass of P_y above y.
   double radial_tail(double y) const;
   // Values of y where the radial density is least smooth (breakpoints for
@@ -116,6 +118,7 @@ class AveragedSteadyState {
   double radial_density_direct(double y) const;      // orbit-phase sum (mean force)
   double radial_ds_ = 0.0;                           // grid of ln P_y in s = sqrt(y)
   std::vector<double> radial_logp_, radial_slope_;
+  double radial_normalisation_error_ = 0.0;
 };
 
 // A coefficient table wide enough that the averaged stationary density is
@@ -126,7 +129,8 @@ struct AveragedSolution {
   std::shared_ptr<const CoefficientTable> table;
   std::shared_ptr<const AveragedSteadyState> state;
   // Relative change of <E_h> and <E_h^2> between the last two resolutions
-  // (error control: refined until below averaged.tolerance).
+  // (error control: refined until below averaged.tolerance), or the
+  // normalisation defect of the tabulated P_y if larger.
   double numerical_error = 0.0;
 };
 AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads,

@@ -1,0 +1,348 @@
+// ergon's Python module (edge): every stage callable from Python with NumPy
+// arrays in and out. Units follow docs/model.md (hbar = e = k_B = 1); the
+// bias convention of V is mu_L = +V, mu_R = -V.
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <Eigen/Dense>
+#include <atomic>
+#include <complex>
+#include <optional>
+#include <string>
+
+#include "ergon/analyze.hpp"
+#include "ergon/config.hpp"
+#include "ergon/electronic.hpp"
+#include "ergon/errors.hpp"
+#include "ergon/fock.hpp"
+#include "ergon/parallel.hpp"
+#include "ergon/steady.hpp"
+#include "ergon/sweep.hpp"
+#include "ergon/thermodynamics.hpp"
+#include "ergon/version.hpp"
+
+namespace py = pybind11;
+using namespace pybind11::literals;
+
+namespace {
+
+using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+Array to_array(const std::vector<double>& v) {
+  Array a(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+std::vector<double> to_vector(const Array& a, const char* name) {
+  if (a.ndim() != 1) throw py::value_error(std::string(name) + " must be a one-dimensional array");
+  return {a.data(), a.data() + a.size()};
+}
+
+// Runs fn with the GIL released; Ctrl-C sets the stop flag (checked by long
+// runs through their progress callback, which re-acquires the GIL to poll
+// Python's signal state) and surfaces as KeyboardInterrupt.
+template <class Fn>
+auto interruptible(int threads, Fn&& fn) {
+  std::atomic<bool> stop{false};
+  ergon::RunControl control;
+  control.threads = threads;
+  control.stop = &stop;
+  control.progress = [&stop](double) {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) {
+      PyErr_Clear();
+      stop = true;
+    }
+  };
+  try {
+    py::gil_scoped_release release;
+    return fn(control);
+  } catch (const ergon::Error& e) {
+    if (e.kind() == ergon::ErrorKind::interrupted || stop.load()) {
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
+      throw py::error_already_set();
+    }
+    throw;
+  }
+}
+
+// ergon::Config with keyword construction and dotted-key item access.
+struct ConfigHandle {
+  ergon::Config config;
+};
+
+ConfigHandle make_config(const py::kwargs& kwargs) {
+  ConfigHandle c;
+  std::string file;
+  std::vector<std::string> sets;
+  std::optional<double> V, beta;
+  for (const auto& [k, v] : kwargs) {
+    const std::string key = py::str(k);
+    if (key == "V") {
+      V = v.cast<double>();
+    } else if (key == "beta") {
+      beta = v.cast<double>();
+    } else if (key == "file") {
+      file = v.cast<std::string>();
+    } else if (key == "settings") {
+      for (const auto& [sk, sv] : v.cast<py::dict>()) {
+        const std::string name = py::str(sk);
+        std::string text = py::isinstance<py::bool_>(sv) ? (sv.cast<bool>() ? "true" : "false") : std::string(py::str(sv));
+        sets.push_back(name + "=" + text);
+      }
+    } else {
+      throw py::value_error("unknown argument '" + key +
+                            "' to Config: use V, beta, file or settings={'lead.L.mu': 6.0, ...}");
+    }
+  }
+  if (!file.empty()) ergon::load_config_file(c.config, file);
+  if (V) ergon::apply_axis(c.config, "V", *V);
+  if (beta) ergon::apply_axis(c.config, "beta", *beta);
+  ergon::apply_assignments(c.config, sets);
+  ergon::validate(c.config);
+  return c;
+}
+
+py::dict steady_dict(const ergon::SteadyState& s) {
+  py::dict summary;
+  for (const auto& [k, v] : ergon::summary_values(s)) summary[py::str(k)] = v;
+  summary["numerical_error"] = s.numerical_error;
+  summary["method"] = ergon::to_string(s.method);
+  if (s.method == ergon::Method::langevin) {
+    summary["steps"] = s.steps;
+    summary["wall_seconds"] = s.wall_seconds;
+    summary["steps_per_second"] = s.steps_per_second;
+  }
+  py::dict out;
+  out["summary"] = summary;
+  // Wigner function W[i, j] at (re_alpha[i], im_alpha[j]).
+  const int B = s.wigner.bins;
+  Array W({B, B});
+  std::copy(s.wigner.density.begin(), s.wigner.density.end(), W.mutable_data());
+  std::vector<double> axis;
+  for (int i = 0; i < B; ++i) axis.push_back(s.wigner.centre(i));
+  out["wigner"] = py::dict("re_alpha"_a = to_array(axis), "im_alpha"_a = to_array(axis), "W"_a = W);
+  std::vector<double> y;
+  for (int i = 0; i < s.radial.bins; ++i) y.push_back(s.radial.centre(i));
+  out["radial"] = py::dict("y"_a = to_array(y), "P_y"_a = to_array(s.radial.density),
+                           "stderr"_a = to_array(s.radial_error.empty() ? std::vector<double>(y.size(), 0.0)
+                                                                        : s.radial_error));
+  std::vector<double> n;
+  for (std::size_t i = 0; i < s.populations.p.size(); ++i) n.push_back(static_cast<double>(i));
+  out["populations"] =
+      py::dict("n"_a = to_array(n), "p_n"_a = to_array(s.populations.p),
+               "stderr"_a = to_array(s.populations.error.empty() ? std::vector<double>(n.size(), 0.0)
+                                                                  : s.populations.error));
+  py::list diags;
+  for (const auto& d : s.diagnostics)
+    diags.append(py::dict("name"_a = d.name, "ratio"_a = d.ratio, "limit"_a = d.limit, "violated"_a = d.violated(),
+                          "text"_a = d.text));
+  out["diagnostics"] = diags;
+  return out;
+}
+
+py::dict thermo_dict(const ergon::Thermodynamics& t) {
+  return py::dict("nbar"_a = t.nbar, "energy"_a = t.energy, "entropy"_a = t.entropy, "g2"_a = t.g2,
+                  "mandel_q"_a = t.mandel_q, "ergotropy"_a = t.ergotropy, "free_energy_work"_a = t.free_energy_work,
+                  "temperature"_a = t.temperature);
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_ergon, m) {
+  m.doc() = "ergon: extractable work in quantum electromechanics (compiled core).";
+  m.attr("__version__") = ergon::version();
+  m.attr("git_commit") = ergon::git_commit();
+  m.attr("bias_convention") = "mu_L = +V, mu_R = -V";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const ergon::Error& e) {
+      if (e.kind() == ergon::ErrorKind::config || e.kind() == ergon::ErrorKind::usage ||
+          e.kind() == ergon::ErrorKind::input)
+        PyErr_SetString(PyExc_ValueError, e.what());
+      else if (e.kind() == ergon::ErrorKind::io)
+        PyErr_SetString(PyExc_OSError, e.what());
+      else if (e.kind() == ergon::ErrorKind::interrupted)
+        PyErr_SetNone(PyExc_KeyboardInterrupt);
+      else
+        PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
+
+  py::class_<ConfigHandle>(m, "Config", R"(Effective configuration (every key of `ergon config`).
+
+Config(V=None, beta=None, file=None, settings=None)
+  V        bias: mu_L = +V, mu_R = -V [energy]
+  beta     inverse temperature of both leads [1/energy]
+  file     a TOML configuration file, read first
+  settings {dotted key: value}, e.g. {'lead.L.width': 0.5, 'langevin.time': 1e7}
+Any other argument, unknown key or invalid value raises ValueError naming it.
+Item access: config['oscillator.w0'], config['langevin.seed'] = 3.)")
+      .def(py::init(&make_config))
+      .def("__getitem__",
+           [](const ConfigHandle& c, const std::string& key) -> py::object {
+             const std::string text = ergon::get_key(c.config, key);
+             if (!text.empty() && text.front() == '"') return py::str(text.substr(1, text.size() - 2));
+             if (text == "true" || text == "false") return py::bool_(text == "true");
+             if (text.find_first_of(".eEn") == std::string::npos) return py::int_(std::stoll(text));
+             return py::float_(std::stod(text));
+           })
+      .def("__setitem__",
+           [](ConfigHandle& c, const std::string& key, const py::object& v) {
+             const std::string text =
+                 py::isinstance<py::bool_>(v) ? (v.cast<bool>() ? "true" : "false") : std::string(py::str(v));
+             ergon::set_key(c.config, key, text);
+           })
+      .def("keys",
+           [](const ConfigHandle&) {
+             std::vector<std::string> k;
+             for (const auto& info : ergon::config_keys()) k.push_back(info.name);
+             return k;
+           })
+      .def("to_toml", [](const ConfigHandle& c) { return ergon::to_toml(c.config); })
+      .def_property_readonly("x0", [](const ConfigHandle& c) { return c.config.device.oscillator.x0(); },
+                             "zero-point length sqrt(2/(m w0))")
+      .def_property_readonly("p0", [](const ConfigHandle& c) { return c.config.device.oscillator.p0(); },
+                             "zero-point momentum sqrt(2 m w0)")
+      .def_property_readonly("F", [](const ConfigHandle& c) { return c.config.device.oscillator.F(); },
+                             "force per unit excess charge F = 2 lambda / x0")
+      .def("__repr__", [](const ConfigHandle& c) { return "ergon.Config(\n" + ergon::to_toml(c.config) + ")"; });
+
+  m.def(
+      "coefficients",
+      [](const ConfigHandle& c, const Array& x_over_x0, int threads) {
+        const auto xs = to_vector(x_over_x0, "x_over_x0");
+        const ergon::ElectronicModel model(c.config.device);
+        const double x0 = c.config.device.oscillator.x0();
+        std::vector<double> x(xs.size()), n(xs.size()), D(xs.size()), g(xs.size()), I(xs.size());
+        {
+          py::gil_scoped_release release;
+          ergon::parallel_for(static_cast<int>(xs.size()), threads, [&](int i) {
+            const auto k = static_cast<std::size_t>(i);
+            const auto co = model.coefficients(xs[k] * x0);
+            x[k] = co.x;
+            n[k] = co.n;
+            D[k] = co.D;
+            g[k] = co.gamma;
+            I[k] = co.current;
+          });
+        }
+        return py::dict("x_over_x0"_a = to_array(xs), "x"_a = to_array(x), "n"_a = to_array(n), "D"_a = to_array(D),
+                        "gamma"_a = to_array(g), "current"_a = to_array(I), "N0"_a = model.N0());
+      },
+      "config"_a, "x_over_x0"_a, "threads"_a = 0,
+      R"(Electronic coefficients at positions x = x_over_x0 * x0 (arrays of the same shape):
+n (excess charge <n>_x), D (momentum diffusion), gamma (damping rate, 1/time),
+current (particles from L to R per time); N0 = <c^dag c> at F = 0.)");
+
+  m.def(
+      "steady",
+      [](const ConfigHandle& c, const std::string& method, int threads) {
+        const ergon::Method mth = ergon::parse_method(method, "method");
+        const auto s = interruptible(threads, [&](const ergon::RunControl& ctl) {
+          return ergon::solve_steady_state(c.config, mth, ctl);
+        });
+        return steady_dict(s);
+      },
+      "config"_a, "method"_a = "averaged", "threads"_a = 0,
+      R"(Steady state at the configuration: method 'averaged' (deterministic) or 'langevin'
+(sampler, standard errors). Returns a dict: summary (energy U = w0 nbar [energy], nbar, g2,
+mandel_q, entropy, ergotropy, free_energy_work [energy], current [1/time], x2, p2, each
+with '_stderr'), wigner (re_alpha, im_alpha, W[i, j] with int W d^2alpha = 1), radial
+(y = |alpha|^2, P_y, stderr), populations (n, p_n, stderr), diagnostics.
+Ctrl-C interrupts a long run (KeyboardInterrupt).)");
+
+  m.def(
+      "sweep",
+      [](const ConfigHandle& c, const py::dict& axes, const std::string& method, int threads) {
+        std::vector<ergon::SweepAxis> ax;
+        for (const auto& [k, v] : axes) ax.push_back({py::str(k), to_vector(v.cast<Array>(), "sweep values")});
+        if (ax.empty()) throw py::value_error("sweep needs at least one axis, e.g. {'V': numpy.linspace(0, 20, 41)}");
+        const ergon::Method mth = ergon::parse_method(method, "method");
+        const auto points = interruptible(threads, [&](const ergon::RunControl& ctl) {
+          return ergon::run_sweep(c.config, ax, mth, ctl, [&](int, int) { ctl.progress(0.0); });
+        });
+        py::dict out;
+        for (std::size_t a = 0; a < ax.size(); ++a) {
+          std::vector<double> col;
+          for (const auto& p : points) col.push_back(p.coordinates[a]);
+          out[py::str(ax[a].key)] = to_array(col);
+        }
+        if (!points.empty()) {
+          const auto keys = ergon::summary_values(points.front().state);
+          for (std::size_t k = 0; k < keys.size(); ++k) {
+            std::vector<double> col;
+            for (const auto& p : points) col.push_back(ergon::summary_values(p.state)[k].second);
+            out[py::str(keys[k].first)] = to_array(col);
+          }
+          std::vector<double> g0;
+          for (const auto& p : points) g0.push_back(p.gamma0);
+          out["gamma0"] = to_array(g0);
+        }
+        return out;
+      },
+      "config"_a, "axes"_a, "method"_a = "averaged", "threads"_a = 0,
+      R"(Steady states over the Cartesian product of the axes, e.g.
+sweep(config, {'V': numpy.linspace(0, 20, 41)}); keys 'V', 'beta' or any real
+configuration key. Returns a dict of arrays: the swept values, every summary
+quantity (with '_stderr') and gamma0 = gamma(x = 0), one entry per point.)");
+
+  m.def(
+      "damping_threshold", [](const ConfigHandle& c) { return ergon::damping_threshold(c.config); }, "config"_a,
+      "Bias V (mu_L = +V, mu_R = -V) where gamma(x = 0) changes sign, to 1e-6.");
+
+  m.def(
+      "populations_from_radial",
+      [](const Array& y, const Array& P_y) {
+        const auto a = ergon::analyze_radial(to_vector(y, "y"), to_vector(P_y, "P_y"), 1.0, 1.0);
+        return py::dict("p_n"_a = to_array(a.populations.p), "negative_weight"_a = a.populations.negative_weight,
+                        "n_max"_a = a.populations.n_max, "trace"_a = a.populations.trace);
+      },
+      "y"_a, "P_y"_a,
+      R"(Fock populations p_n = 2 (-1)^n int P_y(y) exp(-2y) L_n(4y) dy of a rotationally
+symmetric state given by its radial density P_y at points y = |alpha|^2 (smoothly
+interpolated, zero beyond the last point). n_max from the density's tail.)");
+
+  m.def(
+      "thermodynamics",
+      [](const Array& p, double w0, double T) { return thermo_dict(ergon::thermodynamics(to_vector(p, "p"), w0, T)); },
+      "p"_a, "w0"_a, "temperature"_a,
+      R"(Thermodynamics of the diagonal state sum_n p_n |n><n| with H_b = w0 a^dag a: nbar,
+energy U [energy], entropy, g2, mandel_q, ergotropy W_E and free-energy work
+W_F = T D(rho || rho_thermal) at the given temperature [energy].)");
+
+  m.def(
+      "density_thermodynamics",
+      [](const py::array_t<std::complex<double>, py::array::c_style | py::array::forcecast>& rho, double w0, double T) {
+        if (rho.ndim() != 2 || rho.shape(0) != rho.shape(1)) throw py::value_error("rho must be a square matrix");
+        const auto N = static_cast<Eigen::Index>(rho.shape(0));
+        Eigen::MatrixXcd R(N, N);
+        for (Eigen::Index i = 0; i < N; ++i)
+          for (Eigen::Index j = 0; j < N; ++j) R(i, j) = rho.at(i, j);
+        return thermo_dict(ergon::thermodynamics(R, w0, T));
+      },
+      "rho"_a, "w0"_a, "temperature"_a, "Thermodynamics of a general density matrix in the Fock basis.");
+
+  m.def(
+      "analyze_wigner",
+      [](const Array& re, const Array& im, const Array& W, double w0, double T, int n_max) {
+        const auto a = ergon::analyze_wigner(to_vector(re, "re_alpha"), to_vector(im, "im_alpha"),
+                                             to_vector(W, "W"), w0, T, n_max);
+        py::dict out = thermo_dict(a.thermo);
+        out["p_n"] = to_array(a.populations.p);
+        out["n_max"] = a.populations.n_max;
+        out["trace"] = a.populations.trace;
+        out["off_diagonal_norm"] = a.off_diagonal;
+        return out;
+      },
+      "re_alpha"_a, "im_alpha"_a, "W"_a, "w0"_a, "temperature"_a, "n_max"_a = 0,
+      R"(Thermodynamics of a state given by its Wigner function on a regular grid in
+alpha = re + i im (flattened arrays of equal length, int W d^2alpha = 1): the full
+density matrix up to n_max (0: from the grid) by overlap with the Wigner functions
+of |m><n|.)");
+}
