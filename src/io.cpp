@@ -91,7 +91,10 @@ void CsvTable::add_row(const std::vector<double>& values) {
   ++rows_;
 }
 
-std::string CsvTable::str() const { return fmt::format("{}\n", fmt::join(columns_, ",")) + body_; }
+std::string CsvTable::str() const {
+  // The trailer makes completeness checkable: parse_csv verifies the count.
+  return fmt::format("{}\n", fmt::join(columns_, ",")) + body_ + fmt::format("{}{} rows\n", kCsvTrailer, rows_);
+}
 
 nlohmann::json provenance(const Config& config, const std::string& command_line) {
   char host[256] = {0};

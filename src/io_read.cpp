@@ -28,6 +28,19 @@ std::vector<std::string_view> split(std::string_view line) {
   return out;
 }
 
+// "# complete: N rows" must match the rows read so far.
+void check_trailer(std::string_view line, long line_no, std::size_t rows,
+                   const std::string& file) {
+  std::string_view rest = line.substr(std::string_view(kCsvTrailer).size());
+  std::size_t n = 0;
+  const auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
+  if (ec != std::errc() || std::string_view(ptr, static_cast<std::size_t>(rest.data() + rest.size() - ptr)) != " rows")
+    throw messages::malformed_file(file, line_no, fmt::format("malformed trailer '{}'", line));
+  if (n != rows)
+    throw messages::malformed_file(
+        file, line_no, fmt::format("the trailer promises {} rows but the file holds {} (truncated or edited?)", n, rows));
+}
+
 }  // namespace
 
 const std::vector<double>& CsvData::column(const std::string& name, const std::string& file) const {
@@ -41,7 +54,7 @@ CsvData parse_csv(const std::string& text, const std::string& file) {
   CsvData d;
   std::size_t pos = 0;
   long line_no = 0;
-  bool header = false;
+  bool header = false, trailer = false;
   if (text.find('\0') != std::string::npos)
     throw messages::malformed_file(file, 1, "binary data (a NUL byte) in a CSV file");
   while (pos <= text.size()) {
@@ -50,6 +63,13 @@ CsvData parse_csv(const std::string& text, const std::string& file) {
     pos = end == std::string::npos ? text.size() + 1 : end + 1;
     ++line_no;
     line = trim(line);
+    if (line.starts_with(kCsvTrailer)) {
+      check_trailer(line, line_no, d.lines.size(), file);
+      trailer = true;
+      continue;
+    }
+    if (trailer && !line.empty())
+      throw messages::malformed_file(file, line_no, "content after the end-of-table trailer (spliced file?)");
     if (line.empty() || line.front() == '#') continue;
     const auto fields = split(line);
     if (!header) {

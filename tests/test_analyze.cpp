@@ -71,6 +71,16 @@ TEST(Analyze, MalformedFilesNameTheLine) {
   EXPECT_EQ(error_of(""), "in.csv:1: no header row");
   EXPECT_EQ(error_of("n,p_n\n"), "in.csv:2: no data rows");
   EXPECT_EQ(error_of("# comment\n\nn,p_n\n# x\n0,1\n"), "");
+  // ergon's own tables end with a row-count trailer that must match.
+  EXPECT_EQ(error_of("n,p_n\n0,1\n# complete: 1 rows\n"), "");
+  EXPECT_EQ(error_of("n,p_n\n0,1\n# complete: 2 rows\n"),
+            "in.csv:3: the trailer promises 2 rows but the file holds 1 (truncated or edited?)");
+  EXPECT_EQ(error_of("n,p_n\n0,1\n# complete: 1 rows\n1,0\n"),
+            "in.csv:4: content after the end-of-table trailer (spliced file?)");
+  EXPECT_EQ(error_of("n,p_n\n0,1\n# complete: one rows\n"), "in.csv:3: malformed trailer '# complete: one rows'");
+  ergon::CsvTable table({"n", "p_n"});
+  table.add_row({0, 1});
+  EXPECT_EQ(table.str(), "n,p_n\n0,1\n# complete: 1 rows\n");
   const auto d = ergon::parse_csv("a,b\n1,2\n", "in.csv");
   try {
     d.column("c", "in.csv");

@@ -21,7 +21,13 @@ void ensure_directory(const std::string& path);
 // Reads a whole file; throws ergon::Error on failure.
 std::string read_file(const std::string& path);
 
-// A CSV table: header row, then rows of numbers in shortest round-trip form.
+// Last line of every CSV table ergon writes: a comment (numpy's loadtxt and
+// genfromtxt skip it, pandas with comment='#') that makes completeness
+// checkable: a file without it, or with another row count, is not complete.
+inline constexpr const char* kCsvTrailer = "# complete: ";
+
+// A CSV table: header row, rows of numbers in shortest round-trip form,
+// trailer.
 // Non-finite values are refused (ergon never writes NaN): the caller decides
 // how to represent them before adding a row.
 class CsvTable {
@@ -81,7 +87,9 @@ nlohmann::json sweep_json(const std::vector<SweepAxis>& axes, const std::vector<
 namespace ergon {
 
 // A numeric CSV table read back: header names and columns. Lines starting
-// with '#' and blank lines are skipped. Errors name the file and line.
+// with '#' and blank lines are skipped. Errors name the file and line. A file
+// with ergon's trailer must end with it and hold exactly that many rows (an
+// edited or spliced file is refused); files from elsewhere need no trailer.
 struct CsvData {
   std::vector<std::string> names;
   std::vector<std::vector<double>> columns;

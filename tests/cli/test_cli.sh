@@ -60,10 +60,10 @@ cmp -s "$tmp/c.toml" "$tmp/c2.toml" && pass=$((pass + 1)) || { echo "FAIL config
 
 # The acceptance example: three rows at x/x0 = 0, 2.5, 5.
 "$ergon" coefficients --V 16 --x-range 0:5:3 >"$tmp/coef.csv"
-rows=$(tail -n +2 "$tmp/coef.csv" | wc -l)
+rows=$(grep -v "^#" "$tmp/coef.csv" | tail -n +2 | wc -l)
 head=$(head -1 "$tmp/coef.csv")
 if [ "$rows" -eq 3 ] && [ "$head" = "x_over_x0,x,n,D,gamma,fdt_ratio,current" ] &&
-  [ "$(cut -d, -f1 "$tmp/coef.csv" | tail -n +2 | tr '\n' ' ')" = "0 2.5 5 " ]; then
+  [ "$(grep -v "^#" "$tmp/coef.csv" | cut -d, -f1 | tail -n +2 | tr '\n' ' ')" = "0 2.5 5 " ]; then
   pass=$((pass + 1))
 else
   echo "FAIL coefficients example: $(cat "$tmp/coef.csv")"; fails=$((fails + 1))
@@ -79,7 +79,7 @@ ls -a "$tmp" | grep -q '\.tmp\.' && { echo "FAIL temporary file left behind"; fa
   grep -q '"git_commit"' "$tmp/s.json" && pass=$((pass + 1)) || { echo "FAIL steady --json"; fails=$((fails + 1)); }
 "$ergon" steady --V 6 --method averaged --set phase_space.bins=21 -o "$tmp/st" >/dev/null &&
   for f in summary.json wigner.csv radial.csv populations.csv; do [ -s "$tmp/st/$f" ] || exit 1; done &&
-  [ "$(head -1 "$tmp/st/wigner.csv")" = "re_alpha,im_alpha,W" ] && [ "$(wc -l <"$tmp/st/wigner.csv")" -eq 442 ] &&
+  [ "$(head -1 "$tmp/st/wigner.csv")" = "re_alpha,im_alpha,W" ] && [ "$(wc -l <"$tmp/st/wigner.csv")" -eq 443 ] && [ "$(tail -1 "$tmp/st/wigner.csv")" = "# complete: 441 rows" ] &&
   ! grep -qi nan "$tmp/st/"*.csv && pass=$((pass + 1)) || { echo "FAIL steady -o"; fails=$((fails + 1)); }
 check bad-method 2 "--method 'exact' is not a method: use langevin or averaged" -- "$ergon" steady --method exact
 check bad-dt 2 "langevin.dt = -1 is not allowed: must be > 0" -- "$ergon" steady --dt -1
@@ -87,11 +87,11 @@ check bad-integrator 2 "langevin.integrator = \"rk4\" is not allowed" -- "$ergon
 check bad-trajectories 2 "langevin.trajectories = 0 is not allowed" -- "$ergon" steady --trajectories 0
 
 # sweep: one row per point, swept column first.
-"$ergon" sweep --method averaged --V 0:2:3 >"$tmp/sw.csv" && [ "$(tail -n +2 "$tmp/sw.csv" | wc -l)" -eq 3 ] &&
+"$ergon" sweep --method averaged --V 0:2:3 >"$tmp/sw.csv" && [ "$(grep -v "^#" "$tmp/sw.csv" | tail -n +2 | wc -l)" -eq 3 ] &&
   [ "$(head -1 "$tmp/sw.csv" | cut -d, -f1-2)" = "V,energy" ] && pass=$((pass + 1)) ||
   { echo "FAIL sweep"; fails=$((fails + 1)); }
 "$ergon" sweep --method averaged --V 0,6 --beta 0.5,1 -o "$tmp/sw2" 2>/dev/null &&
-  [ "$(tail -n +2 "$tmp/sw2/sweep.csv" | wc -l)" -eq 4 ] && [ "$(head -1 "$tmp/sw2/sweep.csv" | cut -d, -f1-3)" = "V,beta,energy" ] &&
+  [ "$(grep -v "^#" "$tmp/sw2/sweep.csv" | tail -n +2 | wc -l)" -eq 4 ] && [ "$(head -1 "$tmp/sw2/sweep.csv" | cut -d, -f1-3)" = "V,beta,energy" ] &&
   pass=$((pass + 1)) || { echo "FAIL sweep grid"; fails=$((fails + 1)); }
 check sweep-unknown-key 2 "unknown key 'lead.L.withd'; did you mean 'lead.L.width'?" -- \
   "$ergon" sweep --sweep lead.L.withd=0.5:1:2
@@ -100,6 +100,11 @@ check sweep-nothing 2 "ergon sweep needs at least one of" -- "$ergon" sweep --me
 check sweep-bad-point 2 "lead.L.beta = 0 is not allowed: must be > 0" -- "$ergon" sweep --method averaged --beta 0,1
 
 # analyze: malformed files get the line number.
+# An ergon table with a row cut out (trailer kept) is refused.
+sed '3d' "$tmp/st/populations.csv" >"$tmp/cut.csv"
+check analyze-edited-table 2 "cut.csv:" -- "$ergon" analyze --populations "$tmp/cut.csv"
+grep -q "the trailer promises" <("$ergon" analyze --populations "$tmp/cut.csv" 2>&1) && pass=$((pass + 1)) ||
+  { echo "FAIL edited table message"; fails=$((fails + 1)); }
 printf 'n,p_n\n0,0.5\n1,abc\n' >"$tmp/bad.csv"
 check analyze-bad-number 2 "bad.csv:3: 'abc' in column 'p_n' is not a number" -- "$ergon" analyze --populations "$tmp/bad.csv"
 printf 'n,p\n0,1\n' >"$tmp/col.csv"
