@@ -4,13 +4,25 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ergon/parameters.hpp"
+#include "ergon/sweep.hpp"
+
+namespace ergon {
+class ElectronicModel;
+struct CsvData;
+}  // namespace ergon
 
 namespace ergon::cli {
+
+// The electronic coefficients at x = x_over_x0 * x0: columns x_over_x0, x, n,
+// D, gamma, fdt_ratio = D / (m gamma), current; and the same as CSV text.
+CsvData coefficient_columns(const ElectronicModel& model, const std::vector<double>& x_over_x0, int threads);
+std::string coefficient_csv(const ElectronicModel& model, const std::vector<double>& x_over_x0, int threads);
 
 // Options every physics command accepts.
 struct DeviceOptions {
@@ -64,6 +76,30 @@ class Progress {
 // Installs SIGINT/SIGTERM handlers that set a flag polled by long runs.
 void install_signal_handlers();
 bool interrupted();
+
+// MPI (a build with ERGON_WITH_MPI; otherwise one rank): start and stop,
+// abort every rank, this process's role.
+void mpi_start(int* argc, char*** argv);
+void mpi_stop();
+[[noreturn]] void mpi_abort(int code);
+int mpi_size();
+bool is_root_rank();
+
+// Solves the points `indices` of a sweep grid here or, under MPI, across the
+// ranks (rank 0 dispatches, receives every record and calls `finished`;
+// other ranks only solve). Results do not depend on the distribution.
+void distribute_sweep_points(const std::vector<Config>& configs, const std::vector<std::vector<double>>& coordinates,
+                             const std::vector<int>& indices, Method method, const RunControl& control,
+                             const std::function<void(SweepRecord&&)>& finished,
+                             const std::function<void(int done, int total)>& progress);
+
+// A sweep with a checkpoint directory (none if empty): with `resume`, the
+// points already there are kept and only the missing ones solved. Throws
+// interrupted_sweep (naming the checkpoint) on SIGINT/SIGTERM. Returns the
+// records in grid order (on rank 0; other ranks get none).
+std::vector<SweepRecord> run_checkpointed_sweep(const Config& base, const std::vector<SweepAxis>& axes, Method method,
+                                                const RunControl& control, const std::string& checkpoint_dir,
+                                                bool resume, const std::function<void(double)>& progress);
 
 // Subcommand registration; each returns the subcommand so main can dispatch.
 void add_config_command(CLI::App& app);

@@ -11,6 +11,30 @@
 
 namespace ergon::cli {
 
+namespace {
+
+// FILE.csv, FILE.h5 (the group named by the option) or FILE.h5:GROUP (e.g.
+// run.h5:points/000003/radial from a sweep).
+struct Input {
+  std::string file, group;
+  bool hdf5 = false;
+};
+
+Input parse_input(const std::string& text, const std::string& default_group) {
+  for (const char* ext : {".h5:", ".hdf5:"}) {
+    const auto pos = text.find(ext);
+    if (pos != std::string::npos) {
+      const auto cut = pos + std::string(ext).size() - 1;
+      return {text.substr(0, cut), text.substr(cut + 1), true};
+    }
+  }
+  return {text, default_group, is_hdf5_path(text)};
+}
+
+CsvData read_table(const Input& in) { return in.hdf5 ? read_hdf5_table(in.file, in.group) : read_csv(in.file); }
+
+}  // namespace
+
 void add_analyze_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("analyze",
                                  "thermodynamic summary of a state from a file: --wigner, --radial or --populations");
@@ -21,9 +45,12 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("--config", dev.config_file, "TOML configuration (w0 and the reference temperature)");
   cmd->add_option("--set", dev.sets, "override one key (repeatable)")->type_name("KEY=VALUE")->take_all();
   auto* g = cmd->add_option_group("input", "exactly one input file");
-  g->add_option("--wigner", wigner, "CSV with columns re_alpha, im_alpha, W (a regular grid, any order)");
-  g->add_option("--radial", radial, "CSV with columns y, P_y (y = |alpha|^2 increasing, int P_y dy = 1)");
-  g->add_option("--populations", populations, "CSV with columns n, p_n (n = 0, 1, 2, ... in order)");
+  g->add_option("--wigner", wigner,
+                "CSV with columns re_alpha, im_alpha, W (a regular grid, any order), or an ergon FILE.h5[:GROUP]");
+  g->add_option("--radial", radial,
+                "CSV with columns y, P_y (y = |alpha|^2 increasing, int P_y dy = 1), or FILE.h5[:GROUP]");
+  g->add_option("--populations", populations,
+                "CSV with columns n, p_n (n = 0, 1, 2, ... in order), or FILE.h5[:GROUP]");
   g->require_option(1);
   cmd->add_option("--temperature", temperature, "reference temperature of W_F (thermo.temperature)")->type_name("T");
   cmd->add_option("--n-max", n_max, "largest Fock number for --wigner (default: from the grid extent)")
@@ -31,15 +58,30 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_flag("--json", json, "print the summary as JSON");
   cmd->add_option("-o,--output", out, "write summary.json and populations.csv into DIR");
   cmd->callback([] {
-    Config config = build_config(dev);
+    const Input in = !populations.empty() ? parse_input(populations, "populations")
+                     : !radial.empty()    ? parse_input(radial, "radial")
+                                          : parse_input(wigner, "wigner");
+    // An ergon HDF5 result carries its configuration: w0 and T come from it
+    // unless --config says otherwise.
+    DeviceOptions opts = dev;
+    Config config;
+    if (in.hdf5 && opts.config_file.empty()) {
+      const auto meta = read_hdf5_metadata(in.file);
+      if (meta.contains("provenance") && meta["provenance"].contains("config_toml"))
+        load_config_text(config, meta["provenance"]["config_toml"].get<std::string>(), in.file);
+      apply_assignments(config, opts.sets);
+      validate(config);
+    } else {
+      config = build_config(opts);
+    }
     if (!temperature.empty()) set_key(config, "thermo.temperature", temperature);
     const double T = reference_temperature(config);
     const double w0 = config.device.oscillator.w0;
     Analysis a;
     std::string file;
     if (!populations.empty()) {
-      file = populations;
-      const CsvData d = read_csv(file);
+      file = in.file;
+      const CsvData d = read_table(in);
       const auto& n = d.column("n", file);
       const auto& p = d.column("p_n", file);
       for (std::size_t i = 0; i < n.size(); ++i)
@@ -48,8 +90,8 @@ void add_analyze_command(CLI::App& app) {
                                          fmt::format("n = {} where {} was expected (n = 0, 1, 2, ...)", n[i], i));
       a = analyze_populations(p, w0, T);
     } else if (!radial.empty()) {
-      file = radial;
-      const CsvData d = read_csv(file);
+      file = in.file;
+      const CsvData d = read_table(in);
       const auto& y = d.column("y", file);
       for (std::size_t i = 1; i < y.size(); ++i)
         if (!(y[i] > y[i - 1]))
@@ -57,8 +99,8 @@ void add_analyze_command(CLI::App& app) {
       if (y.front() < 0) throw messages::malformed_file(file, d.lines[0], fmt::format("y = {} < 0", y.front()));
       a = analyze_radial(y, d.column("P_y", file), w0, T);
     } else {
-      file = wigner;
-      const CsvData d = read_csv(file);
+      file = in.file;
+      const CsvData d = read_table(in);
       a = analyze_wigner(d.column("re_alpha", file), d.column("im_alpha", file), d.column("W", file), w0, T, n_max);
     }
     const auto& t = a.thermo;

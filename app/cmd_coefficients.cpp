@@ -9,18 +9,34 @@
 
 namespace ergon::cli {
 
-std::string coefficient_csv(const ElectronicModel& model, const std::vector<double>& x_over_x0, int threads) {
+// Columns x_over_x0, x, n, D, gamma, fdt_ratio = D / (m gamma) (+-inf where
+// gamma vanishes exactly; never NaN since D > 0), current.
+CsvData coefficient_columns(const ElectronicModel& model, const std::vector<double>& x_over_x0, int threads) {
   const double x0 = model.device().oscillator.x0();
   const double m = model.device().oscillator.mass;
   std::vector<Coefficients> rows(x_over_x0.size());
   parallel_for(static_cast<int>(rows.size()), threads, [&](int i) {
     rows[static_cast<std::size_t>(i)] = model.coefficients(x_over_x0[static_cast<std::size_t>(i)] * x0);
   });
-  CsvTable csv({"x_over_x0", "x", "n", "D", "gamma", "fdt_ratio", "current"});
+  CsvData d;
+  d.names = {"x_over_x0", "x", "n", "D", "gamma", "fdt_ratio", "current"};
+  d.columns.assign(d.names.size(), {});
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& c = rows[i];
-    // D / (m gamma); +-inf where gamma vanishes exactly (never NaN: D > 0).
-    csv.add_row({x_over_x0[i], c.x, c.n, c.D, c.gamma, c.D / (m * c.gamma), c.current});
+    const double row[] = {x_over_x0[i], c.x, c.n, c.D, c.gamma, c.D / (m * c.gamma), c.current};
+    for (std::size_t k = 0; k < d.names.size(); ++k) d.columns[k].push_back(row[k]);
+    d.lines.push_back(static_cast<long>(i + 2));
+  }
+  return d;
+}
+
+std::string coefficient_csv(const ElectronicModel& model, const std::vector<double>& x_over_x0, int threads) {
+  const CsvData d = coefficient_columns(model, x_over_x0, threads);
+  CsvTable csv(d.names);
+  for (std::size_t i = 0; i < d.rows(); ++i) {
+    std::vector<double> row;
+    for (const auto& col : d.columns) row.push_back(col[i]);
+    csv.add_row(row);
   }
   return csv.str();
 }
@@ -36,23 +52,33 @@ void add_coefficients_command(CLI::App& app) {
   cmd->add_option("--x-range", range, "x/x0 values: START:STOP:COUNT (both ends included) or a,b,c")
       ->capture_default_str();
   cmd->add_option("-o,--output", output,
-                  "write CSV to FILE atomically (and FILE.json with provenance); default stdout");
+                  "write CSV to FILE atomically (and FILE.json with provenance), or FILE.h5 (HDF5); default stdout");
   cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->callback([] {
     const Config config = build_config(opts);
     const auto xs = parse_values("--x-range", range);
     const ElectronicModel model(config.device);
-    const std::string csv = coefficient_csv(model, xs, threads);
-    emit(output, csv);
-    if (!output.empty() && output != "-") {
-      auto meta = provenance(config, command_line());
-      meta["file"] = output;
-      meta["columns"] = {"x_over_x0", "x", "n", "D", "gamma", "fdt_ratio", "current"};
-      meta["N0"] = model.N0();
-      meta["F"] = model.F();
-      meta["x0"] = config.device.oscillator.x0();
-      write_file_atomic(output + ".json", meta.dump(2) + "\n");
+    nlohmann::json meta;
+    meta["file"] = output;
+    meta["columns"] = {"x_over_x0", "x", "n", "D", "gamma", "fdt_ratio", "current"};
+    meta["N0"] = model.N0();
+    meta["F"] = model.F();
+    meta["x0"] = config.device.oscillator.x0();
+    meta["provenance"] = provenance(config, command_line());
+    if (is_hdf5_path(output)) {
+      // fdt_ratio is +-inf where gamma vanishes exactly; HDF5 keeps finite numbers only.
+      CsvData table = coefficient_columns(model, xs, threads);
+      for (std::size_t k = 0; k < table.names.size(); ++k)
+        if (table.names[k] == "fdt_ratio") {
+          table.names.erase(table.names.begin() + static_cast<std::ptrdiff_t>(k));
+          table.columns.erase(table.columns.begin() + static_cast<std::ptrdiff_t>(k));
+          break;
+        }
+      write_table_hdf5(output, "coefficients", table, meta);
+      return;
     }
+    emit(output, coefficient_csv(model, xs, threads));
+    if (!output.empty() && output != "-") write_file_atomic(output + ".json", meta.dump(2) + "\n");
   });
 }
 

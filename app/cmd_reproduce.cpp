@@ -19,8 +19,6 @@ extern char** environ;
 
 namespace ergon::cli {
 
-std::string coefficient_csv(const ElectronicModel& model, const std::vector<double>& x_over_x0, int threads);
-
 namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -53,6 +51,18 @@ int render_figures(const std::string& dir) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// A steady state from an interrupted run is kept only if it was computed with
+// this configuration (summary.json is the last file of a steady state written).
+bool same_run(const std::string& summary_path, const Config& config) {
+  if (!std::filesystem::exists(summary_path)) return false;
+  try {
+    const auto j = nlohmann::json::parse(read_file(summary_path));
+    return j.at("provenance").at("config_toml").get<std::string>() == to_toml(config);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 void add_reproduce_command(CLI::App& app) {
@@ -61,15 +71,18 @@ void add_reproduce_command(CLI::App& app) {
   static std::string dir = "results";
   static int threads = 0;
   static bool quick = false;
+  static bool resume = false;
   cmd->add_option("--config", opts.config_file, "TOML configuration file (default: the paper's parameters)");
   cmd->add_option("--set", opts.sets, "override one key (repeatable)")->type_name("KEY=VALUE")->take_all();
   cmd->add_option("-o,--output", dir, "output directory")->capture_default_str();
   cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--quick", quick, "smaller budgets and sweeps (a few minutes on 2 cores)");
+  cmd->add_flag("--resume", resume, "continue an interrupted run: keep finished steady states and sweep points in DIR");
   cmd->callback([] {
     const auto start = std::chrono::steady_clock::now();
     const Config base = build_config(opts);
     ensure_directory(dir);
+    const OutputLock lock(dir);  // one run at a time in DIR
     RunControl control;
     control.threads = threads;
     control.stop = stop_flag();
@@ -82,7 +95,8 @@ void add_reproduce_command(CLI::App& app) {
     for (double V : {0.0, 2.0, 4.0, 6.0, 10.0, 16.0}) {
       Config c = base;
       set_bias(c.device, V);
-      write_file_atomic(fmt::format("{}/fig5_coefficients_V{}.csv", dir, V), coefficient_csv(ElectronicModel(c.device), xs, threads));
+      write_file_atomic(fmt::format("{}/fig5_coefficients_V{}.csv", dir, V),
+                        coefficient_csv(ElectronicModel(c.device), xs, threads));
     }
     for (double beta : {0.25, 0.5, 1.0, 2.0}) {
       Config c = base;
@@ -107,6 +121,10 @@ void add_reproduce_command(CLI::App& app) {
     for (double V : {0.0, 6.0, 16.0}) {
       Config c = sampled;
       set_bias(c.device, V);
+      if (resume && same_run(fmt::format("{}/fig2_V{}/summary.json", dir, V), c)) {
+        say(fmt::format("Fig. 2 steady state at V = {}: kept from the interrupted run", V));
+        continue;
+      }
       const SteadyState s = solve_steady_state(c, Method::langevin, control);
       if (interrupted()) throw messages::interrupted();
       const std::string sub = fmt::format("{}/fig2_V{}", dir, V);
@@ -119,13 +137,14 @@ void add_reproduce_command(CLI::App& app) {
     auto sweep = [&](Method method, const std::string& range, const Config& c, const std::string& name) {
       const std::vector<SweepAxis> axes = {{"V", parse_values("--V", range)}};
       const auto t0 = std::chrono::steady_clock::now();
-      const auto points = run_sweep(c, axes, method, control);
-      if (interrupted()) throw messages::interrupted();
       const std::string sub = dir + "/" + name;
       ensure_directory(sub);
+      const auto points = run_checkpointed_sweep(c, axes, method, control, sub + "/checkpoint", resume, {});
       write_file_atomic(sub + "/sweep.csv", sweep_csv(axes, points));
-      write_file_atomic(sub + "/sweep.json",
-                        sweep_json(axes, points, c, to_string(method), seconds_since(t0), command_line()).dump(2) + "\n");
+      write_file_atomic(
+          sub + "/sweep.json",
+          sweep_json(axes, points, c, to_string(method), seconds_since(t0), command_line()).dump(2) + "\n");
+      SweepCheckpoint(sub + "/checkpoint", "", 0).remove();
       say(fmt::format("{} sweep over V = {} ({} points)", to_string(method), range, points.size()));
     };
     sweep(Method::averaged, quick ? "0:20:41" : "0:20:201", base, "sweep_averaged");

@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "ergon/config.hpp"
+#include "ergon/electronic.hpp"
 #include "ergon/errors.hpp"
 #include "ergon/io.hpp"
 #include "ergon/steady.hpp"
@@ -28,13 +29,17 @@ void add_steady_command(CLI::App& app) {
   static SteadyOptions o;
   add_device_options(*cmd, o.device);
   add_run_options(*cmd, o.run);
-  cmd->add_option("-o,--output", o.dir, "write summary.json, wigner.csv, radial.csv, populations.csv into DIR");
+  cmd->add_option("-o,--output", o.dir,
+                  "write summary.json, wigner.csv, radial.csv, populations.csv into DIR, or everything (with the "
+                  "coefficients over the Wigner grid's x range) into FILE.h5");
   cmd->add_flag("--json", o.json, "print the summary as JSON on stdout");
   cmd->callback([] {
     Config config = build_config(o.device);
     apply_run_options(o.run, config);
     validate(config);
-    if (!o.dir.empty()) ensure_directory(o.dir);
+    const bool h5 = is_hdf5_path(o.dir);
+    if (h5 && !hdf5_available()) write_steady_hdf5(o.dir, SteadyState{}, {}, {});  // names the missing option
+    if (!o.dir.empty() && !h5) ensure_directory(o.dir);
     Progress progress("steady", 1.0);
     RunControl control;
     control.threads = o.run.threads;
@@ -44,7 +49,22 @@ void add_steady_command(CLI::App& app) {
     if (interrupted()) throw messages::interrupted();
     progress.finish();
     const nlohmann::json summary = summary_json(state, command_line());
-    if (!o.dir.empty()) write_steady_files(state, summary, o.dir);
+    if (h5) {
+      // Coefficients on 401 points across the Wigner grid's x extent (alpha = x/x0 + i p/p0).
+      const double a = state.wigner.alpha_max;
+      std::vector<double> xs(401);
+      for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = -a + 2 * a * static_cast<double>(i) / 400.0;
+      CsvData coefficients = coefficient_columns(ElectronicModel(config.device), xs, o.run.threads);
+      for (std::size_t k = 0; k < coefficients.names.size(); ++k)
+        if (coefficients.names[k] == "fdt_ratio") {  // +-inf where gamma = 0; derivable from D and gamma
+          coefficients.names.erase(coefficients.names.begin() + static_cast<std::ptrdiff_t>(k));
+          coefficients.columns.erase(coefficients.columns.begin() + static_cast<std::ptrdiff_t>(k));
+          break;
+        }
+      write_steady_hdf5(o.dir, state, summary, coefficients);
+    } else if (!o.dir.empty()) {
+      write_steady_files(state, summary, o.dir);
+    }
     if (o.json)
       emit("", summary.dump(2) + "\n");
     else

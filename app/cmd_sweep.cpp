@@ -1,7 +1,10 @@
-// `ergon sweep`: steady states over a grid of any parameters.
+// `ergon sweep`: steady states over a grid of any parameters, checkpointed
+// point by point so that a killed sweep resumes where it stopped.
 #include <fmt/format.h>
 
 #include <chrono>
+#include <mutex>
+#include <optional>
 
 #include "cli.hpp"
 #include "ergon/config.hpp"
@@ -17,6 +20,7 @@ struct SweepOptions {
   RunOptions run;
   std::vector<std::string> sweeps;
   std::string out;
+  bool resume = false;
 };
 }  // namespace
 
@@ -38,6 +42,56 @@ std::vector<SweepAxis> parse_axes(const std::string& V, const std::string& beta,
   return axes;
 }
 
+std::vector<SweepRecord> run_checkpointed_sweep(const Config& base, const std::vector<SweepAxis>& axes, Method method,
+                                                const RunControl& control, const std::string& checkpoint_dir,
+                                                bool resume, const std::function<void(double)>& progress) {
+  std::vector<std::vector<double>> coords;
+  const std::vector<Config> configs = sweep_configs(base, axes, &coords);
+  const std::size_t total = configs.size();
+  std::map<int, SweepRecord> done;
+  std::optional<SweepCheckpoint> checkpoint;
+  if (!checkpoint_dir.empty() && is_root_rank()) {
+    checkpoint.emplace(checkpoint_dir, sweep_fingerprint(base, axes, to_string(method)), total);
+    if (checkpoint->exists()) {
+      done = checkpoint->load();
+      if (!resume) throw messages::checkpoint_exists(checkpoint_dir, done.size());
+      std::fprintf(stderr, "ergon: resuming: %zu of %zu points already done in %s\n", done.size(), total,
+                   checkpoint_dir.c_str());
+    }
+    checkpoint->begin(command_line());
+  }
+  std::vector<int> missing;
+  for (std::size_t i = 0; i < total; ++i)
+    if (!done.count(static_cast<int>(i))) missing.push_back(static_cast<int>(i));
+  std::mutex mutex;
+  const std::size_t already = done.size();
+  auto finished = [&](SweepRecord&& r) {
+    if (checkpoint) checkpoint->save(r);
+    const std::lock_guard<std::mutex> lock(mutex);
+    done.emplace(r.index, std::move(r));
+  };
+  try {
+    distribute_sweep_points(configs, coords, missing, method, control, finished, [&](int d, int) {
+      if (progress) progress(static_cast<double>(already + static_cast<std::size_t>(d)) / static_cast<double>(total));
+    });
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted && checkpoint) {
+      const std::lock_guard<std::mutex> lock(mutex);
+      throw messages::interrupted_sweep(done.size(), total, checkpoint_dir);
+    }
+    throw;
+  }
+  if (interrupted()) {
+    if (checkpoint) throw messages::interrupted_sweep(done.size(), total, checkpoint_dir);
+    throw messages::interrupted();
+  }
+  std::vector<SweepRecord> records;
+  if (!is_root_rank()) return records;
+  records.reserve(total);
+  for (auto& [i, r] : done) records.push_back(std::move(r));
+  return records;
+}
+
 void add_sweep_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("sweep", "steady states over a grid: --V RANGE, --beta LIST, --sweep key=RANGE");
   static SweepOptions o;
@@ -51,7 +105,10 @@ void add_sweep_command(CLI::App& app) {
       ->type_name("KEY=RANGE")
       ->take_all();
   add_run_options(*cmd, o.run);
-  cmd->add_option("-o,--output", o.out, "directory for sweep.csv and sweep.json (default: CSV on stdout)");
+  cmd->add_option("-o,--output", o.out,
+                  "directory for sweep.csv and sweep.json, or FILE.h5 for one HDF5 file (default: CSV on stdout); "
+                  "finished points are checkpointed in DIR/checkpoint or FILE.h5.checkpoint");
+  cmd->add_flag("--resume", o.resume, "continue an interrupted sweep from its checkpoint (same command and output)");
   cmd->callback([] {
     DeviceOptions base_opts = o.device;
     base_opts.V.clear();
@@ -59,27 +116,45 @@ void add_sweep_command(CLI::App& app) {
     Config base = build_config(base_opts);
     apply_run_options(o.run, base);
     const auto axes = parse_axes(o.device.V, o.device.beta, o.sweeps);
+    const Method method = parse_method(o.run.method);
     sweep_configs(base, axes);  // validates every point before any work
-    if (!o.out.empty()) ensure_directory(o.out);
+    if (o.resume && o.out.empty()) throw messages::usage("--resume needs the -o output of the interrupted sweep");
+    const bool h5 = is_hdf5_path(o.out);
+    std::string checkpoint;
+    if (!o.out.empty()) {
+      if (h5) {
+        checkpoint = o.out + ".checkpoint";
+      } else {
+        if (is_root_rank()) ensure_directory(o.out);
+        checkpoint = o.out + "/checkpoint";
+      }
+    }
+    std::optional<OutputLock> lock;  // held until the result is written and the checkpoint gone
+    if (!o.out.empty() && is_root_rank()) lock.emplace(h5 ? o.out + ".lock" : o.out);
     Progress progress("sweep", 1.0);
     RunControl control;
     control.threads = o.run.threads;
     control.stop = stop_flag();
     const auto start = std::chrono::steady_clock::now();
-    const auto points = run_sweep(base, axes, parse_method(o.run.method), control,
-                                  [&](int done, int total) { progress.update(static_cast<double>(done) / total); });
+    const auto records = run_checkpointed_sweep(base, axes, method, control, checkpoint, o.resume,
+                                                [&](double f) { progress.update(f); });
     progress.finish();
-    if (interrupted()) throw messages::interrupted();
+    if (!is_root_rank()) return;
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const std::string csv = sweep_csv(axes, points);
+    const auto meta = sweep_json(axes, records, base, o.run.method, wall, command_line());
     if (o.out.empty()) {
-      emit("", csv);
-    } else {
-      write_file_atomic(o.out + "/sweep.csv", csv);
-      write_file_atomic(o.out + "/sweep.json",
-                        sweep_json(axes, points, base, o.run.method, wall, command_line()).dump(2) + "\n");
-      std::fprintf(stderr, "ergon: %zu points in %.2f s -> %s/sweep.csv\n", points.size(), wall, o.out.c_str());
+      emit("", sweep_csv(axes, records));
+      return;
     }
+    if (h5) {
+      write_sweep_hdf5(o.out, axes, records, meta);
+    } else {
+      write_file_atomic(o.out + "/sweep.csv", sweep_csv(axes, records));
+      write_file_atomic(o.out + "/sweep.json", meta.dump(2) + "\n");
+    }
+    SweepCheckpoint(checkpoint, "", 0).remove();
+    std::fprintf(stderr, "ergon: %zu points in %.2f s -> %s\n", records.size(), wall,
+                 h5 ? o.out.c_str() : (o.out + "/sweep.csv").c_str());
   });
 }
 

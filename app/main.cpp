@@ -3,12 +3,45 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "cli.hpp"
 #include "ergon/errors.hpp"
 #include "ergon/version.hpp"
 
+namespace {
+
+// Under MPI every rank runs main; only `sweep` uses more than rank 0.
+bool is_sweep(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (argv[i][0] != '-') return std::string(argv[i]) == "sweep";
+  return false;
+}
+
+int run(int argc, char** argv);
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  ergon::cli::mpi_start(&argc, &argv);
+  if (!ergon::cli::is_root_rank() && !is_sweep(argc, argv)) {
+    ergon::cli::mpi_stop();
+    return 0;
+  }
+  const int code = run(argc, argv);
+  // A failing rank takes the others down rather than leaving them waiting.
+  if (code != 0 && ergon::cli::mpi_size() > 1) ergon::cli::mpi_abort(code);
+  ergon::cli::mpi_stop();
+  return code;
+}
+
+namespace {
+
+void report(const char* prefix, const char* what) {
+  if (ergon::cli::is_root_rank()) std::fprintf(stderr, "ergon: %s: %s\n", prefix, what);
+}
+
+int run(int argc, char** argv) {
   using namespace ergon;
   cli::set_command_line(argc, argv);
   cli::install_signal_handlers();
@@ -32,14 +65,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "ergon: error: %s (see 'ergon --help')\n", e.what());
+    report("error", (std::string(e.what()) + " (see 'ergon --help')").c_str());
     return 2;
   } catch (const Error& e) {
-    std::fprintf(stderr, "ergon: error: %s\n", e.what());
+    report("error", e.what());
     return e.exit_code();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ergon: internal error: %s\n", e.what());
+    report("internal error", e.what());
     return 70;
   }
   return 0;
 }
+
+}  // namespace

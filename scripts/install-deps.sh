@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Installs exactly the Debian 12 packages ergon needs to build, test and plot.
 # Idempotent: packages already present are left as they are.
+# --ci adds what .ci/run's extra builds need: Open MPI (ERGON_WITH_MPI) and
+# clang with its sanitizer and libFuzzer runtimes.
 set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config git ca-certificates
   libboost-dev libeigen3-dev libfmt-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev librandom123-dev
   libxsimd-dev libgtest-dev libbenchmark-dev
-  python3 python3-dev pybind11-dev python3-numpy python3-matplotlib python3-pytest python3-qutip
+  libhdf5-dev
+  python3 python3-dev pybind11-dev python3-numpy python3-matplotlib python3-pytest python3-qutip python3-h5py
 )
+if [ "${1:-}" = "--ci" ]; then
+  packages+=(libopenmpi-dev openmpi-bin clang libclang-rt-14-dev)
+elif [ $# -gt 0 ]; then
+  echo "install-deps: unknown option '$1' (allowed: --ci)" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

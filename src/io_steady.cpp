@@ -34,7 +34,6 @@ nlohmann::json summary_json(const SteadyState& s, const std::string& command_lin
 }
 
 void write_steady_files(const SteadyState& s, const nlohmann::json& summary, const std::string& dir) {
-  write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
   {
     CsvTable t({"re_alpha", "im_alpha", "W"});
     for (int i = 0; i < s.wigner.bins; ++i)
@@ -64,6 +63,8 @@ void write_steady_files(const SteadyState& s, const nlohmann::json& summary, con
     }
     write_file_atomic(dir + "/populations.csv", t.str());
   }
+  // Last: a summary.json marks a complete set of files.
+  write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
 }
 
 std::string format_summary(const SteadyState& s) {

@@ -82,6 +82,7 @@ Error bad_number(std::string_view option, std::string_view text) {
 }
 
 Error malformed_file(std::string_view file, long line, std::string_view what) {
+  if (line <= 0) return {ErrorKind::input, fmt::format("{}: {}", file, what)};  // not a line-oriented file
   return {ErrorKind::input, fmt::format("{}:{}: {}", file, line, what)};
 }
 
@@ -97,6 +98,34 @@ Error not_converged(std::string_view what, std::string_view detail) {
 }
 
 Error interrupted() { return {ErrorKind::interrupted, "interrupted; no partial result was written"}; }
+
+Error interrupted_sweep(std::size_t saved, std::size_t total, std::string_view checkpoint) {
+  return {ErrorKind::interrupted,
+          fmt::format("interrupted: {} of {} points are saved in '{}'; run the same command with --resume to finish",
+                      saved, total, checkpoint)};
+}
+
+Error checkpoint_exists(std::string_view checkpoint, std::size_t saved) {
+  return {ErrorKind::usage, fmt::format("'{}' holds {} finished points of an interrupted sweep: add --resume to "
+                                        "continue it, or remove that directory to start over",
+                                        checkpoint, saved)};
+}
+
+Error output_busy(std::string_view path) {
+  return {ErrorKind::io, fmt::format("'{}' is being written by another ergon process (a run still going, or the "
+                                     "surviving ranks of a killed MPI job); wait for it or stop it first",
+                                     path)};
+}
+
+Error checkpoint_mismatch(std::string_view checkpoint, std::string_view what) {
+  return {ErrorKind::usage, fmt::format("'{}' holds checkpoints of a different sweep ({} differs); remove it or "
+                                        "write to another output",
+                                        checkpoint, what)};
+}
+
+Error incomplete_file(std::string_view file, std::string_view why) {
+  return {ErrorKind::input, fmt::format("'{}' is not a complete ergon result: {}", file, why)};
+}
 
 Error usage(std::string_view what) { return {ErrorKind::usage, std::string(what)}; }
 

@@ -51,47 +51,73 @@ std::vector<Config> sweep_configs(const Config& base, const std::vector<SweepAxi
   return out;
 }
 
-std::vector<SweepPoint> run_sweep(const Config& base, const std::vector<SweepAxis>& axes, Method method,
-                                  const RunControl& control, const std::function<void(int, int)>& progress) {
-  std::vector<std::vector<double>> coords;
-  const std::vector<Config> configs = sweep_configs(base, axes, &coords);
-  const int total = static_cast<int>(configs.size());
-  std::vector<SweepPoint> points(configs.size());
+void solve_sweep_points(const std::vector<Config>& configs, const std::vector<std::vector<double>>& coordinates,
+                        const std::vector<int>& indices, Method method, const RunControl& control,
+                        const std::function<void(int, SweepPoint&&)>& finished,
+                        const std::function<void(int, int)>& progress) {
+  const int total = static_cast<int>(indices.size());
   std::atomic<int> done{0};
-  auto solve = [&](int i, int threads) {
+  auto solve = [&](int j, int threads) {
+    const int i = indices[static_cast<std::size_t>(j)];
     const auto k = static_cast<std::size_t>(i);
     if (control.stop && control.stop->load()) throw messages::interrupted();
     RunControl c;
     c.threads = threads;
     c.stop = control.stop;
-    SweepPoint& p = points[k];
-    p.coordinates = coords[k];
+    SweepPoint p;
+    p.coordinates = coordinates[k];
     p.config = configs[k];
     p.state = solve_steady_state(configs[k], method, c);
     p.gamma0 = ElectronicModel(configs[k].device).damping(0.0);
+    finished(i, std::move(p));
     ++done;
   };
   std::exception_ptr error;
-  std::atomic<bool> finished{false};
+  std::atomic<bool> over{false};
   std::thread worker([&] {
     try {
       if (method == Method::averaged)
-        parallel_for(total, control.threads, [&](int i) { solve(i, 1); });
+        parallel_for(total, control.threads, [&](int j) { solve(j, 1); });
       else
-        for (int i = 0; i < total; ++i) solve(i, control.threads);
+        for (int j = 0; j < total; ++j) solve(j, control.threads);
     } catch (...) {
       error = std::current_exception();
     }
-    finished = true;
+    over = true;
   });
-  while (!finished.load()) {
+  while (!over.load()) {
     if (progress) progress(done.load(), total);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   worker.join();
   if (error) std::rethrow_exception(error);
   if (progress) progress(total, total);
+}
+
+std::vector<SweepPoint> run_sweep(const Config& base, const std::vector<SweepAxis>& axes, Method method,
+                                  const RunControl& control, const std::function<void(int, int)>& progress) {
+  std::vector<std::vector<double>> coords;
+  const std::vector<Config> configs = sweep_configs(base, axes, &coords);
+  std::vector<int> all(configs.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  std::vector<SweepPoint> points(configs.size());
+  solve_sweep_points(
+      configs, coords, all, method, control,
+      [&](int i, SweepPoint&& p) { points[static_cast<std::size_t>(i)] = std::move(p); }, progress);
   return points;
+}
+
+SweepRecord sweep_record(int index, const SweepPoint& point) {
+  SweepRecord r;
+  r.index = index;
+  r.coordinates = point.coordinates;
+  r.values = summary_values(point.state);
+  r.gamma0 = point.gamma0;
+  r.diagnostics = point.state.diagnostics;
+  r.radial = point.state.radial;
+  r.radial_error = point.state.radial_error;
+  r.populations = point.state.populations;
+  return r;
 }
 
 }  // namespace ergon

@@ -50,6 +50,11 @@ Error malformed_file(std::string_view file, long line, std::string_view what);
 Error table_range(double bias, double x_over_x0, double lo, double hi);
 Error not_converged(std::string_view what, std::string_view detail);
 Error interrupted();
+Error interrupted_sweep(std::size_t saved, std::size_t total, std::string_view checkpoint);
+Error checkpoint_exists(std::string_view checkpoint, std::size_t saved);
+Error checkpoint_mismatch(std::string_view checkpoint, std::string_view what);
+Error incomplete_file(std::string_view file, std::string_view why);
+Error output_busy(std::string_view path);
 Error usage(std::string_view what);
 }  // namespace messages
 

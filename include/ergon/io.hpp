@@ -2,6 +2,7 @@
 // Numerical kernels never call this module; commands do.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,9 +15,33 @@ namespace ergon {
 // directory, flushed and synced, then renamed over `path`. An interrupted run
 // never leaves a half-written file under the final name.
 void write_file_atomic(const std::string& path, const std::string& content);
+// The two halves, for writers that produce the file themselves (HDF5): a
+// fresh temporary name next to `path`, and sync-then-rename onto `path`
+// (the temporary is removed if that fails).
+std::string temporary_path_for(const std::string& path);
+void commit_file(const std::string& temporary, const std::string& path);
 
 // Creates a directory (and parents); throws ergon::Error on failure.
 void ensure_directory(const std::string& path);
+
+// An exclusive advisory lock (flock) on an output, held while a run writes
+// it, so two runs (or a resumed run and the orphaned ranks of a killed MPI
+// job) never write the same sweep. `path` is an existing directory (locked
+// itself) or a lock file, created and removed again on release. The kernel
+// drops the lock when the process dies, even by SIGKILL. Throws output_busy
+// if another process holds it.
+class OutputLock {
+ public:
+  explicit OutputLock(std::string path);
+  ~OutputLock();
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool remove_ = false;
+};
 
 // Reads a whole file; throws ergon::Error on failure.
 std::string read_file(const std::string& path);
@@ -74,13 +99,44 @@ namespace ergon {
 
 struct SweepPoint;
 struct SweepAxis;
+struct SweepRecord;
 
+std::vector<SweepRecord> sweep_records(const std::vector<SweepPoint>& points);
 // sweep.csv: one row per point: the swept values, every summary quantity
 // with its _stderr twin, gamma at x = 0.
-std::string sweep_csv(const std::vector<SweepAxis>& axes, const std::vector<SweepPoint>& points);
+std::string sweep_csv(const std::vector<SweepAxis>& axes, const std::vector<SweepRecord>& records);
 // sweep.json: axes, method, timings, diagnostics per point, provenance.
-nlohmann::json sweep_json(const std::vector<SweepAxis>& axes, const std::vector<SweepPoint>& points, const Config& base,
-                          const std::string& method, double wall_seconds, const std::string& command_line);
+nlohmann::json sweep_json(const std::vector<SweepAxis>& axes, const std::vector<SweepRecord>& records,
+                          const Config& base, const std::string& method, double wall_seconds,
+                          const std::string& command_line);
+
+// Exact (bit-identical round trip) serialisation of a finished point.
+nlohmann::json record_to_json(const SweepRecord& record);
+SweepRecord record_from_json(const nlohmann::json& json, const std::string& source);
+
+// Identifies a sweep: effective base configuration, axes, method and the
+// ergon build. A checkpoint resumes only the sweep it was written by.
+std::string sweep_fingerprint(const Config& base, const std::vector<SweepAxis>& axes, const std::string& method);
+
+// A checkpoint directory: checkpoint.json (fingerprint, point count) and one
+// file per finished point, each written atomically, so a point file exists
+// only when complete and a sweep killed at any moment (even kill -9) loses at
+// most the points in flight. save() may be called from several threads.
+class SweepCheckpoint {
+ public:
+  SweepCheckpoint(std::string dir, std::string fingerprint, std::size_t points);
+  bool exists() const;
+  // Finished points; throws if the directory belongs to another sweep.
+  std::map<int, SweepRecord> load() const;
+  void begin(const std::string& command_line) const;
+  void save(const SweepRecord& record) const;
+  void remove() const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_, fingerprint_;
+  std::size_t points_;
+};
 
 }  // namespace ergon
 
@@ -99,5 +155,36 @@ struct CsvData {
 };
 CsvData read_csv(const std::string& path);
 CsvData parse_csv(const std::string& text, const std::string& name);
+
+}  // namespace ergon
+
+namespace ergon {
+
+struct SteadyState;
+
+// HDF5 result files (-o FILE.h5), readable by h5py. Root attributes: format
+// ("ergon-result-1"), kind, metadata (the JSON summary with provenance),
+// ergon_version, git_commit, host, created_utc, command_line, config_toml,
+// seed, wall_seconds and, written last, complete = 1. Datasets are float64
+// with Fletcher-32 checksums. Layout: docs/architecture.md, "File formats".
+bool is_hdf5_path(const std::string& path);  // ends in .h5 or .hdf5
+bool hdf5_available();
+// steady: /summary (attributes), /wigner (re_alpha, im_alpha, W[i, j]),
+// /radial (y, P_y, stderr), /populations (n, p_n, stderr[, p_n_mc]),
+// /coefficients (the given columns).
+void write_steady_hdf5(const std::string& path, const SteadyState& state, const nlohmann::json& summary,
+                       const CsvData& coefficients);
+// sweep: /sweep (one dataset per sweep.csv column), /points/NNNNNN (radial,
+// populations, coordinates, diagnostics).
+void write_sweep_hdf5(const std::string& path, const std::vector<SweepAxis>& axes,
+                      const std::vector<SweepRecord>& records, const nlohmann::json& meta);
+// One group of equal-length columns (ergon coefficients -o FILE.h5).
+void write_table_hdf5(const std::string& path, const std::string& group, const CsvData& table,
+                      const nlohmann::json& meta);
+// Reading refuses files that are not complete ergon results, damaged
+// (checksum) or truncated. A group of 1-D datasets comes back as a table;
+// "wigner" as one row per grid point (columns re_alpha, im_alpha, W).
+nlohmann::json read_hdf5_metadata(const std::string& path);
+CsvData read_hdf5_table(const std::string& path, const std::string& group);
 
 }  // namespace ergon

@@ -1,9 +1,10 @@
 """Figures of the paper from ergon's output files (one plotting implementation).
 
-Usage: python3 -m ergon.plot DIR [--out FIGDIR]
+Usage: python3 -m ergon.plot DIR|FILE.h5 [--out FIGDIR]
 
 DIR is a directory written by ``ergon reproduce`` (or any directory holding
-its sub-directories). Every figure states the bias convention
+its sub-directories); FILE.h5 an HDF5 result of ``ergon steady``, ``ergon
+sweep`` or ``ergon coefficients`` (read with h5py). Every figure states the bias convention
 mu_L = +V, mu_R = -V in its caption; statistical quantities carry error bars.
 """
 
@@ -268,11 +269,101 @@ def render(directory, out=None):
     return [m for m in made if m]
 
 
+def _h5_string(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def read_hdf5(path):
+    """An ergon HDF5 result as (kind, {group: {name: array}}, attributes).
+
+    Refuses files that are not complete ergon results."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        attrs = {k: f.attrs[k] for k in f.attrs}
+        if _h5_string(attrs.get("format", "")) != "ergon-result-1" or int(attrs.get("complete", 0)) != 1:
+            raise ValueError("%s is not a complete ergon result (format/complete attributes)" % path)
+        groups = {}
+        for name, obj in f.items():
+            if isinstance(obj, h5py.Group) and name != "points":
+                groups[name] = {k: v[()] for k, v in obj.items() if isinstance(v, h5py.Dataset)}
+                groups[name].update({"@" + k: obj.attrs[k] for k in obj.attrs})
+        return _h5_string(attrs["kind"]), groups, attrs
+
+
+def _errorbar(ax, x, table, key, **kw):
+    err = table.get(key + "_stderr")
+    if err is not None and np.any(err > 0):
+        ax.errorbar(x, table[key], yerr=err, fmt="o", ms=3, capsize=2, **kw)
+    else:
+        ax.plot(x, table[key], "-", **kw)
+
+
+def hdf5_figure(path, out):
+    """One figure summarising an HDF5 result (steady, sweep or coefficients)."""
+    kind, g, attrs = read_hdf5(path)
+    os.makedirs(out, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    caption = CONVENTION + "; ergon " + _h5_string(attrs.get("ergon_version", "")) + ", " + \
+        _h5_string(attrs.get("command_line", ""))
+    if kind == "steady":
+        fig, axes = plt.subplots(1, 4, figsize=(16, 3.8))
+        w = g["wigner"]
+        a = w["re_alpha"]
+        axes[0].imshow(w["W"].T, origin="lower", extent=[a[0], a[-1], a[0], a[-1]], cmap="viridis")
+        axes[0].set_xlabel(r"Re $\alpha$")
+        axes[0].set_ylabel(r"Im $\alpha$")
+        axes[0].set_title("Wigner function")
+        axes[1].plot(g["radial"]["y"], g["radial"]["P_y"])
+        axes[1].set_xlabel(r"$y = |\alpha|^2$")
+        axes[1].set_ylabel(r"$P_y$")
+        p = g["populations"]
+        axes[2].semilogy(p["n"], np.clip(p["p_n"], 1e-16, None))
+        axes[2].set_xlabel("n")
+        axes[2].set_ylabel(r"$p_n$")
+        c = g["coefficients"]
+        axes[3].plot(c["x_over_x0"], c["D"], label="D")
+        axes[3].plot(c["x_over_x0"], c["gamma"], label=r"$\gamma$")
+        axes[3].set_xlabel(r"$x/x_0$")
+        axes[3].legend(frameon=False)
+        s = g["summary"]
+        fig.suptitle("U = %.4g, g2 = %.4g, S = %.4g, W_E = %.4g, W_F = %.4g" % (
+            s["@energy"], s["@g2"], s["@entropy"], s["@ergotropy"], s["@free_energy_work"]))
+    elif kind == "sweep":
+        t = g["sweep"]
+        axis = next(iter(t))
+        keys = ["energy", "g2", "entropy", "ergotropy", "free_energy_work"]
+        fig, axes = plt.subplots(1, len(keys), figsize=(18, 3.6))
+        for ax, k in zip(axes, keys):
+            _errorbar(ax, t[axis], t, k)
+            ax.set_xlabel(axis)
+            ax.set_title(k)
+    elif kind == "coefficients":
+        c = g["coefficients"]
+        keys = ["n", "D", "gamma", "current"]
+        fig, axes = plt.subplots(1, len(keys), figsize=(15, 3.6))
+        for ax, k in zip(axes, keys):
+            ax.plot(c["x_over_x0"], c[k])
+            ax.set_xlabel(r"$x/x_0$")
+            ax.set_title(k)
+    else:
+        raise ValueError("%s: unknown result kind %r" % (path, kind))
+    _caption(fig, caption)
+    return [_save(fig, out, "%s_%s.png" % (stem, kind))]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python3 -m ergon.plot", description=__doc__.splitlines()[0])
-    parser.add_argument("directory", help="output directory of 'ergon reproduce'")
-    parser.add_argument("--out", help="where to write the PNG files (default: DIR/figures)")
+    parser.add_argument("directory", help="output directory of 'ergon reproduce', or an ergon FILE.h5")
+    parser.add_argument("--out", help="where to write the PNG files (default: DIR/figures, FILE_figures)")
     args = parser.parse_args(argv)
+    if args.directory.endswith((".h5", ".hdf5")):
+        try:
+            hdf5_figure(args.directory, args.out or os.path.splitext(args.directory)[0] + "_figures")
+        except (OSError, ValueError, KeyError) as e:
+            print("ergon.plot: error: %s" % e, file=sys.stderr)
+            return 2
+        return 0
     if not os.path.isdir(args.directory):
         print("ergon.plot: error: %s is not a directory" % args.directory, file=sys.stderr)
         return 2

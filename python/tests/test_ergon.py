@@ -101,6 +101,39 @@ def test_plot_module_renders_a_run(tmp_path):
     assert (tmp_path / "figures" / "fig2_wigner.png").stat().st_size > 1000
 
 
+def test_hdf5_results_read_with_h5py(tmp_path):
+    """ergon steady/sweep -o FILE.h5: the layout and provenance h5py users see,
+    equal to the CLI's JSON numbers, and rendered by the plotting module."""
+    h5py = pytest.importorskip("h5py")
+    path = tmp_path / "run.h5"
+    subprocess.run([CLI, "steady", "--V", "16", "--method", "averaged", "-o", str(path)], check=True,
+                   capture_output=True)
+    ref = cli_json("steady", "--V", "16", "--method", "averaged")
+    with h5py.File(path, "r") as f:
+        assert f.attrs["format"] == "ergon-result-1" and f.attrs["complete"] == 1
+        assert f.attrs["kind"] == "steady" and f.attrs["git_commit"] == ergon.git_commit
+        assert "[lead.L]" in f.attrs["config_toml"] and "mu = 16" in f.attrs["config_toml"]
+        assert json.loads(f.attrs["metadata"])["provenance"]["seed"] == f.attrs["seed"]
+        assert f["summary"].attrs["energy"] == ref["energy"]
+        W = f["wigner/W"][()]
+        assert W.shape == (f["wigner/re_alpha"].size, f["wigner/im_alpha"].size)
+        h = f["wigner/re_alpha"][1] - f["wigner/re_alpha"][0]
+        assert W.sum() * h * h == pytest.approx(1.0, abs=2e-3)
+        assert f["populations/p_n"][()].sum() == pytest.approx(ref["trace"], rel=1e-12)
+        assert f["coefficients/D"].shape == f["coefficients/x_over_x0"].shape
+        assert f["wigner/W"].fletcher32
+    sweep = tmp_path / "sweep.h5"
+    subprocess.run([CLI, "sweep", "--method", "averaged", "--V", "0,16", "-o", str(sweep)], check=True,
+                   capture_output=True)
+    with h5py.File(sweep, "r") as f:
+        assert list(f["sweep/V"][()]) == [0.0, 16.0]
+        assert f["sweep/energy"][1] == ref["energy"]
+        assert sorted(f["points"].keys()) == ["000000", "000001"]
+    subprocess.run([sys.executable, "-m", "ergon.plot", str(path), "--out", str(tmp_path / "fig")], check=True,
+                   capture_output=True, env=dict(os.environ))
+    assert (tmp_path / "fig" / "run_steady.png").stat().st_size > 1000
+
+
 def test_ctrl_c_interrupts_a_long_run():
     code = "import ergon; ergon.steady(ergon.Config(V=16, settings={'langevin.time': 1e12}), method='langevin')"
     p = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=dict(os.environ))

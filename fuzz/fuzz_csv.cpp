@@ -1,0 +1,45 @@
+// Fuzz target: the CSV reader and the analyze pipeline behind it (the three
+// input kinds of `ergon analyze`). Any input gives results or an
+// ergon::Error; results are finite.
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "ergon/analyze.hpp"
+#include "ergon/errors.hpp"
+#include "ergon/io.hpp"
+
+namespace {
+void check(const ergon::Analysis& a) {
+  const auto& t = a.thermo;
+  for (double v : {t.nbar, t.energy, t.entropy, t.ergotropy, t.free_energy_work})
+    if (std::isnan(v)) std::abort();
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > 4096) return 0;  // keep each run's analysis small
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  ergon::CsvData d;
+  try {
+    d = ergon::parse_csv(text, "fuzz.csv");
+  } catch (const ergon::Error&) {
+    return 0;
+  }
+  const double w0 = 0.2, T = 2.0;
+  try {
+    check(ergon::analyze_populations(d.column("p_n", "fuzz.csv"), w0, T));
+  } catch (const ergon::Error&) {
+  }
+  try {
+    check(ergon::analyze_radial(d.column("y", "fuzz.csv"), d.column("P_y", "fuzz.csv"), w0, T));
+  } catch (const ergon::Error&) {
+  }
+  try {
+    check(ergon::analyze_wigner(d.column("re_alpha", "fuzz.csv"), d.column("im_alpha", "fuzz.csv"),
+                                d.column("W", "fuzz.csv"), w0, T, 40));
+  } catch (const ergon::Error&) {
+  }
+  return 0;
+}
