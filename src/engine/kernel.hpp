@@ -96,8 +96,8 @@ struct Kernel {
       cell.store_aligned(i);
       const float* a = &cells[i[0]].force + 2 * field;
       const float* b = &cells[i[1]].force + 2 * field;
-      value = bd(_mm_set_pd(b[0], a[0]));
-      increment = bd(_mm_set_pd(b[1], a[1]));
+      value = bd(_mm_set_pd(static_cast<double>(b[0]), static_cast<double>(a[0])));
+      increment = bd(_mm_set_pd(static_cast<double>(b[1]), static_cast<double>(a[1])));
     }
   }
 
