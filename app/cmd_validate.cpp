@@ -13,7 +13,8 @@
 namespace ergon::cli {
 
 void add_validate_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("validate", "cross-validate the sampler and the averaged solver; integrator convergence");
+  auto* cmd =
+      app.add_subcommand("validate", "cross-validate the sampler and the averaged solver; integrator convergence");
   static DeviceOptions dev;
   static std::string dir = "validation", biases = "0,4,5,6,10,16", time;
   static int threads = 0;
@@ -46,10 +47,12 @@ void add_validate_command(CLI::App& app) {
                         r.sampled.value, r.sampled.error, r.deviation());
       if (std::abs(r.deviation()) > 3) ++beyond3;
     }
-    write_file_atomic(dir + "/comparison.csv", "# quantity_index: 0 energy, 1 g2, 2 entropy, 3 ergotropy, 4 free_energy_work\n" + csv.str());
-    const auto conv = integrator_convergence(base, quick ? std::vector<double>{0.25, 2.0} : std::vector<double>{0.25, 1.0, 2.0, 4.0},
-                                             quick ? std::vector<double>{0.002} : std::vector<double>{0.004, 0.002, 0.001},
-                                             base.langevin.time, base.langevin.time / (quick ? 20 : 40), control);
+    write_file_atomic(dir + "/comparison.csv",
+                      "# quantity_index: 0 energy, 1 g2, 2 entropy, 3 ergotropy, 4 free_energy_work\n" + csv.str());
+    const auto conv =
+        integrator_convergence(base, quick ? std::vector<double>{0.25, 2.0} : std::vector<double>{0.25, 1.0, 2.0, 4.0},
+                               quick ? std::vector<double>{0.002} : std::vector<double>{0.004, 0.002, 0.001},
+                               base.langevin.time, base.langevin.time / (quick ? 20 : 40), control);
     CsvTable ct({"integrator_euler", "dt", "energy", "stderr", "reference", "predicted", "relative_bias"});
     md += "\n| integrator | dt | U | exact U | predicted | relative bias |\n|---|---|---|---|---|---|\n";
     for (const auto& p : conv) {

@@ -461,8 +461,10 @@ double AveragedSteadyState::position_average(const std::function<double(double)>
 AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads, double tail) {
   const Device& dev = config.device;
   const double x0 = dev.oscillator.x0();
-  double X = 20.0 * x0;
-  const double X_cap = 2000.0 * x0;
+  // Start wide enough for the static displacement |F| <n> / (m w0^2), <n> <= 1.
+  const double shift = std::abs(dev.oscillator.F()) / (dev.oscillator.mass * dev.oscillator.w0 * dev.oscillator.w0);
+  double X = std::max(20.0 * x0, 2.0 * shift + 10.0 * x0);
+  const double X_cap = std::max(2000.0 * x0, 2.0 * X);
   std::shared_ptr<CoefficientTable> table;
   std::shared_ptr<AveragedSteadyState> state;
   while (true) {

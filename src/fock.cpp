@@ -158,6 +158,7 @@ int choose_n_max(const std::function<double(double)>& tail_mass, double tail) {
 
 Populations populations_from_radial(const std::function<double(double)>& radial_density, double y_max, int n_max,
                                     const std::vector<double>& breakpoints) {
+  if (n_max > max_fock_states) throw messages::fock_too_large(n_max, max_fock_states);
   Populations pop;
   pop.p.assign(static_cast<std::size_t>(n_max) + 1, 0.0);
   // Panels in s = sqrt(y): the kernel's wavenumber in s is at most
@@ -193,6 +194,7 @@ Populations populations_from_radial(const std::function<double(double)>& radial_
 }
 
 Populations populations_from_samples(const std::vector<double>& y, int n_max) {
+  if (n_max > max_fock_states) throw messages::fock_too_large(n_max, max_fock_states);
   Populations pop;
   pop.p.assign(static_cast<std::size_t>(n_max) + 1, 0.0);
   if (y.empty()) throw messages::usage("no samples for the Monte Carlo Fock estimator");

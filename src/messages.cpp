@@ -111,6 +111,24 @@ Error checkpoint_exists(std::string_view checkpoint, std::size_t saved) {
                                         checkpoint, saved)};
 }
 
+Error table_too_fine(double nodes, long max_nodes, double half_width_x0, std::string_view key, double value,
+                     bool inverse) {
+  return {ErrorKind::config,
+          fmt::format("the coefficient table's spacing (a twentieth of the smallest electronic energy scale, set "
+                      "here by {} = {:g}, over |F|) is too fine: covering |x| <= {:.4g} x0 would take {:.3g} nodes, "
+                      "more than the {} allowed; use a {} {} or a weaker oscillator.lambda (the model assumes "
+                      "temperatures and level widths well above w0 and lambda anyway)",
+                      key, value, half_width_x0, nodes, max_nodes, inverse ? "smaller" : "larger", key)};
+}
+
+Error fock_too_large(int n_max, int limit) {
+  return {ErrorKind::range,
+          fmt::format("the state needs n_max = {} Fock states, more than the {} the Fock map handles "
+                      "(its cost grows as n_max^2); such a hot or large-amplitude state is "
+                      "classical: lower the temperature (lead.L.beta, lead.R.beta larger) or the bias",
+                      n_max, limit)};
+}
+
 Error output_busy(std::string_view path) {
   return {ErrorKind::io, fmt::format("'{}' is being written by another ergon process (a run still going, or the "
                                      "surviving ranks of a killed MPI job); wait for it or stop it first",

@@ -96,7 +96,9 @@ Estimate batch_mean(const std::vector<double>& values) {
 LangevinRun run_langevin(const Config& config, const RunControl& control) {
   validate(config);
   const ElectronicModel model(config.device);
-  return run_langevin(config, electronic_source(model), control);
+  CoefficientSource source = electronic_source(model);
+  source.stop = control.stop;
+  return run_langevin(config, source, control);
 }
 
 LangevinRun run_langevin(const Config& config, const CoefficientSource& model, const RunControl& control) {

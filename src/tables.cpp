@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+
+#include "ergon/errors.hpp"
 
 #include "ergon/parallel.hpp"
 
@@ -28,18 +31,47 @@ Hermite basis_integral(double t) {
 
 }  // namespace
 
+namespace {
+
+// The smallest electronic energy scale and the key that sets it.
+struct Scale {
+  double value;  // [energy]
+  std::string key;
+  double key_value;
+  bool inverse;  // the key is an inverse energy (beta)
+};
+
+Scale smallest_scale(const Device& device) {
+  Scale s{1.0 / device.left.beta, "lead.L.beta", device.left.beta, true};
+  auto take = [&](const Scale& c) {
+    if (c.value < s.value) s = c;
+  };
+  take({1.0 / device.right.beta, "lead.R.beta", device.right.beta, true});
+  if (device.left.type == LeadType::lorentzian) take({device.left.width, "lead.L.width", device.left.width, false});
+  if (device.right.type == LeadType::lorentzian) take({device.right.width, "lead.R.width", device.right.width, false});
+  const double G = 0.5 * (device.left.Gamma + device.right.Gamma);
+  take({G, "(lead.L.Gamma + lead.R.Gamma)/2", G, false});
+  return s;
+}
+
+}  // namespace
+
 double natural_spacing(const Device& device) {
-  double scale = std::min(1.0 / device.left.beta, 1.0 / device.right.beta);
-  for (const Lead* lead : {&device.left, &device.right})
-    if (lead->type == LeadType::lorentzian) scale = std::min(scale, lead->width);
-  scale = std::min(scale, 0.5 * (device.left.Gamma + device.right.Gamma));
-  return 0.05 * scale / std::abs(device.oscillator.F());
+  // A twentieth of the smallest scale, as a length; never coarser than half
+  // the zero-point length x0, so weak coupling still resolves the orbits.
+  return std::min(0.05 * smallest_scale(device).value / std::abs(device.oscillator.F()), 0.5 * device.oscillator.x0());
 }
 
 TableGrid symmetric_grid(const Device& device, double half_width) {
   const double h = natural_spacing(device);
-  const long half = std::max(2L, static_cast<long>(std::ceil(half_width / h - 1e-9)));
-  return {h, -half, half};
+  const double half = std::max(2.0, std::ceil(half_width / h - 1e-9));
+  if (!(2 * half + 1 <= static_cast<double>(max_table_nodes))) {
+    const Scale s = smallest_scale(device);
+    throw messages::table_too_fine(2 * half + 1, max_table_nodes, half_width / device.oscillator.x0(), s.key,
+                                   s.key_value, s.inverse);
+  }
+  const auto n = static_cast<long>(half);
+  return {h, -n, n};
 }
 
 CoefficientSource electronic_source(const ElectronicModel& model) {
@@ -91,6 +123,7 @@ void CoefficientTable::fill(const CoefficientSource& source, int threads, const 
     }
   }
   parallel_for(static_cast<int>(todo.size()), threads, [&](int j) {
+    if (source.stop && source.stop->load(std::memory_order_relaxed)) return;
     const int i = todo[static_cast<std::size_t>(j)];
     const double x = grid_.node(i);
     const Coefficients c = source.values(x);
@@ -105,6 +138,7 @@ void CoefficientTable::fill(const CoefficientSource& source, int threads, const 
     dgamma_[k] = s.dgamma;
     dI_[k] = s.dcurrent;
   });
+  if (source.stop && source.stop->load()) throw messages::interrupted();
   // Cumulative integral of the Hermite interpolant of <n> from x = 0 (or the
   // first node when 0 is outside), summed outwards: the same bits for every
   // table extent.

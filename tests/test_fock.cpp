@@ -8,6 +8,7 @@
 #include <numbers>
 #include <random>
 
+#include "ergon/errors.hpp"
 #include "ergon/fock.hpp"
 #include "ergon/phase_space.hpp"
 
@@ -50,6 +51,12 @@ TEST(Fock, LaguerreFunctionsAgreeWithBoostAndHighPrecision) {
   const double ref = static_cast<double>(exp(-big(x) / 2) * l1);
   EXPECT_NEAR(phi[1200], ref, 1e-10 * std::max(1.0, std::abs(ref)));
   for (double v : phi) EXPECT_LE(std::abs(v), 1.0 + 1e-12);
+}
+
+TEST(Fock, StatesBeyondTheFockLimitAreRefused) {
+  const auto P = [](double y) { return std::exp(-y / 1e5) / 1e5; };
+  EXPECT_THROW((void)ergon::populations_from_radial(P, 1e6, ergon::max_fock_states + 1, {}), ergon::Error);
+  EXPECT_THROW((void)ergon::populations_from_samples({1.0, 2.0}, ergon::max_fock_states + 1), ergon::Error);
 }
 
 TEST(Fock, ThermalStateGivesGeometricPopulations) {

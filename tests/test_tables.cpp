@@ -4,7 +4,9 @@
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <cmath>
+#include <string>
 
+#include "ergon/errors.hpp"
 #include "ergon/tables.hpp"
 
 namespace {
@@ -98,6 +100,23 @@ TEST(Tables, ResultIndependentOfThreadCount) {
   const CoefficientTable a(m, g, 1), b(m, g, 2);
   EXPECT_EQ(a.gamma_nodes(), b.gamma_nodes());
   EXPECT_EQ(a.dn_nodes(), b.dn_nodes());
+}
+
+TEST(Tables, SpacingFollowsTheSmallestScaleAndTooFineGridsAreRefused) {
+  Device d;  // paper: smallest scale width = 1, F = 2 lambda / x0
+  EXPECT_DOUBLE_EQ(ergon::natural_spacing(d), 0.05 * 1.0 / d.oscillator.F());
+  d.left.beta = 1e6;  // T = 1e-6 sets the spacing
+  EXPECT_DOUBLE_EQ(ergon::natural_spacing(d), 0.05 * 1e-6 / d.oscillator.F());
+  try {
+    (void)ergon::symmetric_grid(d, 20 * d.oscillator.x0());
+    FAIL() << "a grid of 1.6e8 nodes was accepted";
+  } catch (const ergon::Error& e) {
+    EXPECT_EQ(e.kind(), ergon::ErrorKind::config);
+    EXPECT_NE(std::string(e.what()).find("lead.L.beta = 1e+06"), std::string::npos) << e.what();
+  }
+  Device weak;  // weak coupling: never coarser than x0 / 2
+  weak.oscillator.lambda = 1e-8;
+  EXPECT_DOUBLE_EQ(ergon::natural_spacing(weak), 0.5 * weak.oscillator.x0());
 }
 
 }  // namespace

@@ -55,6 +55,9 @@ Error checkpoint_exists(std::string_view checkpoint, std::size_t saved);
 Error checkpoint_mismatch(std::string_view checkpoint, std::string_view what);
 Error incomplete_file(std::string_view file, std::string_view why);
 Error output_busy(std::string_view path);
+Error fock_too_large(int n_max, int limit);
+Error table_too_fine(double nodes, long max_nodes, double half_width_x0, std::string_view key, double value,
+                     bool inverse);
 Error usage(std::string_view what);
 }  // namespace messages
 

@@ -4,6 +4,7 @@
 // tests/test_tables.cpp and stated in docs/model.md).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -31,7 +32,11 @@ struct TableGrid {
 double natural_spacing(const Device& device);
 
 // Symmetric grid with spacing natural_spacing() covering at least
-// [-half_width, +half_width]; x = 0 is a node.
+// [-half_width, +half_width]; x = 0 is a node. More than max_table_nodes
+// nodes (an electronic scale far below the others: a lead nearly at zero
+// temperature, a band of vanishing width) is refused with table_too_fine,
+// naming the key that sets the spacing.
+inline constexpr long max_table_nodes = 2'000'001;
 TableGrid symmetric_grid(const Device& device, double half_width);
 
 // Where a table's values come from: the electronic model, or any function of
@@ -41,6 +46,8 @@ struct CoefficientSource {
   std::function<Coefficients(double x)> values;
   std::function<CoefficientSlopes(double x)> slopes;
   double F = 0.0, mass = 1.0, w0 = 1.0;
+  // When set, filling a table stops early and throws interrupted().
+  const std::atomic<bool>* stop = nullptr;
 };
 CoefficientSource electronic_source(const ElectronicModel& model);
 

@@ -118,5 +118,27 @@ check analyze-missing-file 4 "cannot read" -- "$ergon" analyze --populations "$t
 "$ergon" analyze --populations "$tmp/st/populations.csv" --json >"$tmp/an.json" && grep -q '"ergotropy"' "$tmp/an.json" &&
   pass=$((pass + 1)) || { echo "FAIL analyze populations"; fails=$((fails + 1)); }
 
+# Numerical inputs at the edge: they work (finite numbers, no NaN) or are
+# refused with a message naming the key, never a crash or a runaway.
+check frozen-leads 2 "set here by lead.L.beta = 1e+06" -- "$ergon" steady --method averaged --V 16 --beta 1e6
+check vanishing-band 2 "set here by lead.R.width = 1e-12" -- \
+  "$ergon" steady --method averaged --V 16 --set lead.R.width=1e-12
+check huge-coupling 2 "or a weaker oscillator.lambda" -- "$ergon" steady --method averaged --V 16 --set oscillator.lambda=1000
+check huge-coupling-langevin 2 "or a weaker oscillator.lambda" -- \
+  "$ergon" steady --V 16 --set oscillator.lambda=1000 --time 1e4
+for edge in "--V 0" "--V 0 --beta 2" "--V 16 --set lead.L.Gamma=1e-9" "--V 16 --beta 0.05" "--V 3 --set oscillator.lambda=0.001"; do
+  # shellcheck disable=SC2086
+  if "$ergon" steady --method averaged $edge --json >"$tmp/edge.json" 2>"$tmp/edge.err" &&
+    /usr/bin/python3 -c "
+import json, math, sys
+j = json.load(open(sys.argv[1]))
+bad = [k for k, v in j.items() if isinstance(v, float) and not math.isfinite(v)]
+assert not bad, bad
+assert j['trace'] > 1 - 1e-6 and j['nbar'] > 0, (j['trace'], j['nbar'])
+" "$tmp/edge.json"; then pass=$((pass + 1)); else
+    echo "FAIL edge input $edge: $(cat "$tmp/edge.err")"; fails=$((fails + 1))
+  fi
+done
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
