@@ -129,6 +129,20 @@ std::string sweep_fingerprint(const Config& base, const std::vector<SweepAxis>& 
 
 namespace {
 std::string point_file(const std::string& dir, int index) { return fmt::format("{}/point-{:06d}.json", dir, index); }
+
+// One checkpoint file, parsed, refused unless it carries this sweep's
+// fingerprint (`owner` names the directory or file in the message).
+nlohmann::json read_checkpoint_file(const std::string& path, const std::string& fingerprint, const std::string& owner) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw messages::malformed_file(path, 1, e.what());
+  }
+  if (j.value("fingerprint", std::string()) != fingerprint)
+    throw messages::checkpoint_mismatch(owner, "the configuration, axes, method or ergon build");
+  return j;
+}
 }  // namespace
 
 SweepCheckpoint::SweepCheckpoint(std::string dir, std::string fingerprint, std::size_t points)
@@ -137,15 +151,7 @@ SweepCheckpoint::SweepCheckpoint(std::string dir, std::string fingerprint, std::
 bool SweepCheckpoint::exists() const { return std::filesystem::exists(dir_ + "/checkpoint.json"); }
 
 std::map<int, SweepRecord> SweepCheckpoint::load() const {
-  const std::string desc_path = dir_ + "/checkpoint.json";
-  nlohmann::json desc;
-  try {
-    desc = nlohmann::json::parse(read_file(desc_path));
-  } catch (const nlohmann::json::exception& e) {
-    throw messages::malformed_file(desc_path, 1, e.what());
-  }
-  if (desc.value("fingerprint", std::string()) != fingerprint_)
-    throw messages::checkpoint_mismatch(dir_, "the configuration, axes, method or ergon build");
+  const nlohmann::json desc = read_checkpoint_file(dir_ + "/checkpoint.json", fingerprint_, dir_);
   if (desc.value("points", std::size_t{0}) != points_)
     throw messages::checkpoint_mismatch(dir_, "the number of points");
   std::map<int, SweepRecord> out;
@@ -153,14 +159,7 @@ std::map<int, SweepRecord> SweepCheckpoint::load() const {
     const std::string name = entry.path().filename().string();
     if (!name.starts_with("point-") || !name.ends_with(".json")) continue;
     const std::string path = entry.path().string();
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file(path));
-    } catch (const nlohmann::json::exception& e) {
-      throw messages::malformed_file(path, 1, e.what());
-    }
-    if (j.value("fingerprint", std::string()) != fingerprint_)
-      throw messages::checkpoint_mismatch(path, "the configuration, axes, method or ergon build");
+    const nlohmann::json j = read_checkpoint_file(path, fingerprint_, path);
     SweepRecord r = record_from_json(j.at("record"), path);
     if (r.index < 0 || static_cast<std::size_t>(r.index) >= points_ || point_file(dir_, r.index) != path)
       throw messages::malformed_file(path, 1, fmt::format("point index {} does not match the file", r.index));
