@@ -61,13 +61,9 @@ SteadyState solve_averaged_method(const Config& config, double temperature, cons
   const Oscillator& osc = config.device.oscillator;
   const double w0 = osc.w0, m = osc.mass;
   const ElectronicModel model(config.device);
-  const AveragedSolution sol = solve_averaged(
-      [&] {
-        CoefficientSource s = electronic_source(model);
-        s.stop = control.stop;
-        return s;
-      }(),
-      config, resolve_threads(control.threads));
+  CoefficientSource source = electronic_source(model);
+  source.stop = control.stop;
+  const AveragedSolution sol = solve_averaged(source, config, resolve_threads(control.threads));
   const AveragedSteadyState& avg = *sol.state;
   const double E1 = avg.moment(1), E2 = avg.moment(2);
   s.wigner_energy = {E1, 0.0};
