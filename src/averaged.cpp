@@ -152,7 +152,7 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       eps_over_b[j] = mass_ / table.D(x_min_);  // b ~ eps D / m on the smallest orbits
     }
     if (!(eps_over_b[j] > 0) || !std::isfinite(eps_over_b[j]))
-      throw messages::not_converged("averaged solver", "D(x) is not positive on an orbit");
+      throw messages::diffusion_unresolved(DP2, A_[j] / std::sqrt(2.0 / (table.mass() * table.w0())));
     m1_[j] = e1;
     m2_[j] = e2;
     x2_[j] = xx;

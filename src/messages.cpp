@@ -121,6 +121,15 @@ Error table_too_fine(double nodes, long max_nodes, double half_width_x0, std::st
                       key, value, half_width_x0, nodes, max_nodes, inverse ? "smaller" : "larger", key)};
 }
 
+Error diffusion_unresolved(double orbit_average, double amplitude_x0) {
+  return {ErrorKind::numerical,
+          fmt::format("averaged solver: the momentum diffusion averages to {:.3g} on the orbit of amplitude {:.4g} "
+                      "x0, where it must be positive; at such strong coupling (or narrow bands) the mean-force "
+                      "potential can have several wells or D(x) falls below what the table resolves, and the "
+                      "energy-averaged theory (which the sampler also uses for its start and range) does not apply",
+                      orbit_average, amplitude_x0)};
+}
+
 Error fock_too_large(int n_max, int limit) {
   return {ErrorKind::range,
           fmt::format("the state needs n_max = {} Fock states, more than the {} the Fock map handles "

@@ -56,6 +56,7 @@ Error checkpoint_mismatch(std::string_view checkpoint, std::string_view what);
 Error incomplete_file(std::string_view file, std::string_view why);
 Error output_busy(std::string_view path);
 Error fock_too_large(int n_max, int limit);
+Error diffusion_unresolved(double orbit_average, double amplitude_x0);
 Error table_too_fine(double nodes, long max_nodes, double half_width_x0, std::string_view key, double value,
                      bool inverse);
 Error usage(std::string_view what);
