@@ -88,6 +88,10 @@ bool is_root_rank();
 // Solves the points `indices` of a sweep grid here or, under MPI, across the
 // ranks (rank 0 dispatches, receives every record and calls `finished`;
 // other ranks only solve). Results do not depend on the distribution.
+// Under MPI with several ranks: one sampler run's trajectory groups are
+// shared round-robin among the ranks and the partial runs combined, so every
+// rank ends with the single-process result (rank 0 writes it).
+void distribute_trajectories(RunControl& control);
 void distribute_sweep_points(const std::vector<Config>& configs, const std::vector<std::vector<double>>& coordinates,
                              const std::vector<int>& indices, Method method, const RunControl& control,
                              const std::function<void(SweepRecord&&)>& finished,

@@ -45,9 +45,13 @@ void add_steady_command(CLI::App& app) {
     control.threads = o.run.threads;
     control.stop = stop_flag();
     control.progress = [&](double f) { progress.update(f); };
-    const SteadyState state = solve_steady_state(config, parse_method(o.run.method), control);
+    const Method method = parse_method(o.run.method);
+    if (method == Method::averaged && !is_root_rank()) return;  // nothing to share
+    distribute_trajectories(control);
+    const SteadyState state = solve_steady_state(config, method, control);
     if (interrupted()) throw messages::interrupted();
     progress.finish();
+    if (!is_root_rank()) return;  // every rank holds the result; rank 0 writes it
     const nlohmann::json summary = summary_json(state, command_line());
     if (h5) {
       // Coefficients on 401 points across the Wigner grid's x extent (alpha = x/x0 + i p/p0).

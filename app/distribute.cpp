@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "ergon/errors.hpp"
 #include "ergon/io.hpp"
+#include "ergon/sampler.hpp"
 #include "ergon/sweep.hpp"
 
 #ifdef ERGON_WITH_MPI
@@ -142,6 +143,88 @@ void distribute_sweep_points(const std::vector<Config>& configs, const std::vect
       progress);
 }
 
+namespace {
+
+// Sums doubles or integers of every rank in place, on every rank.
+void sum_everywhere(std::vector<double>& v) {
+  MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+}
+void sum_everywhere(std::vector<std::uint64_t>& v) {
+  MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+}
+
+void agree_on_escape(int& left_group, double& x_escape, bool& stopped) {
+  const double mine[3] = {left_group < 0 ? 1e300 : static_cast<double>(left_group), x_escape, stopped ? 1.0 : 0.0};
+  std::vector<double> all(static_cast<std::size_t>(3 * g_size));
+  MPI_Allgather(mine, 3, MPI_DOUBLE, all.data(), 3, MPI_DOUBLE, MPI_COMM_WORLD);
+  double first = 1e300;
+  for (int r = 0; r < g_size; ++r) {
+    const std::size_t k = static_cast<std::size_t>(3 * r);
+    if (all[k + 2] != 0) stopped = true;
+    if (all[k] < first) {
+      first = all[k];
+      x_escape = all[k + 1];
+    }
+  }
+  left_group = first < 1e300 ? static_cast<int>(first) : -1;
+}
+
+// Each batch was filled by exactly one rank (the others hold zeros), so the
+// sums are exact; the y samples of a batch come from its one owner.
+void combine_runs(LangevinRun& run) {
+  std::vector<double> sums;
+  for (const BatchSums& b : run.batches)
+    for (double v : {b.samples, b.x, b.p, b.x2, b.p2, b.E, b.E2, b.current, b.y3, b.y4}) sums.push_back(v);
+  sum_everywhere(sums);
+  std::size_t k = 0;
+  for (BatchSums& b : run.batches)
+    for (double* v : {&b.samples, &b.x, &b.p, &b.x2, &b.p2, &b.E, &b.E2, &b.current, &b.y3, &b.y4}) *v = sums[k++];
+  std::vector<std::uint64_t*> slots = run.wigner.integers();
+  for (RadialHistogram& h : run.radial) {
+    const auto more = h.integers();
+    slots.insert(slots.end(), more.begin(), more.end());
+  }
+  std::vector<std::uint64_t> counts;
+  counts.reserve(slots.size());
+  for (const std::uint64_t* s : slots) counts.push_back(*s);
+  sum_everywhere(counts);
+  for (std::size_t i = 0; i < slots.size(); ++i) *slots[i] = counts[i];
+  // This rank's own samples, taken before any other rank's arrive.
+  std::vector<std::uint64_t> lengths;
+  std::vector<double> own;
+  for (const auto& y : run.y_samples) {
+    lengths.push_back(y.size());
+    own.insert(own.end(), y.begin(), y.end());
+  }
+  for (int r = 0; r < g_size; ++r) {
+    std::vector<std::uint64_t> theirs = lengths;
+    MPI_Bcast(theirs.data(), static_cast<int>(theirs.size()), MPI_UINT64_T, r, MPI_COMM_WORLD);
+    std::vector<double> data;
+    if (r == g_rank) data = own;
+    std::uint64_t total = 0;
+    for (std::uint64_t n : theirs) total += n;
+    data.resize(total);
+    MPI_Bcast(data.data(), static_cast<int>(total), MPI_DOUBLE, r, MPI_COMM_WORLD);
+    if (r == g_rank) continue;
+    std::size_t at = 0;
+    for (std::size_t b = 0; b < theirs.size(); ++b) {
+      if (theirs[b] > 0)
+        run.y_samples[b].assign(data.begin() + static_cast<std::ptrdiff_t>(at),
+                                data.begin() + static_cast<std::ptrdiff_t>(at + theirs[b]));
+      at += theirs[b];
+    }
+  }
+}
+
+}  // namespace
+
+void distribute_trajectories(RunControl& control) {
+  if (g_size <= 1) return;
+  control.runs_group = [](int group) { return group % g_size == g_rank; };
+  control.agree = agree_on_escape;
+  control.combine = combine_runs;
+}
+
 #else
 
 void mpi_start(int*, char***) {}
@@ -158,6 +241,8 @@ void distribute_sweep_points(const std::vector<Config>& configs, const std::vect
       configs, coordinates, indices, method, control, [&](int i, SweepPoint&& p) { finished(sweep_record(i, p)); },
       progress);
 }
+
+void distribute_trajectories(RunControl&) {}
 
 #endif
 

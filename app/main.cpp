@@ -11,10 +11,11 @@
 
 namespace {
 
-// Under MPI every rank runs main; only `sweep` uses more than rank 0.
-bool is_sweep(int argc, char** argv) {
+// Under MPI every rank runs main; `sweep` (points) and `steady` (trajectory
+// groups) use the other ranks, the other commands run on rank 0 alone.
+bool is_distributed(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
-    if (argv[i][0] != '-') return std::string(argv[i]) == "sweep";
+    if (argv[i][0] != '-') return std::string(argv[i]) == "sweep" || std::string(argv[i]) == "steady";
   return false;
 }
 
@@ -24,7 +25,7 @@ int run(int argc, char** argv);
 
 int main(int argc, char** argv) {
   ergon::cli::mpi_start(&argc, &argv);
-  if (!ergon::cli::is_root_rank() && !is_sweep(argc, argv)) {
+  if (!ergon::cli::is_root_rank() && !is_distributed(argc, argv)) {
     ergon::cli::mpi_stop();
     return 0;
   }

@@ -33,7 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const ergon::Error&) {
   }
   try {
-    check(ergon::analyze_radial(d.column("y", "fuzz.csv"), d.column("P_y", "fuzz.csv"), w0, T));
+    // The Fock map's cost grows as n_max^2 ~ y_max^2 (seconds at y ~ 2e4,
+    // far more under the sanitizers): keep fuzzed states small; wide ones are
+    // covered by the unit tests and fuzz/regressions/csv/timeout-wide-radial.csv.
+    const auto& y = d.column("y", "fuzz.csv");
+    if (!y.empty() && y.back() <= 2000) check(ergon::analyze_radial(y, d.column("P_y", "fuzz.csv"), w0, T));
   } catch (const ergon::Error&) {
   }
   try {

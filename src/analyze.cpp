@@ -75,6 +75,12 @@ Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>&
     const auto i = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, it - y.begin() - 1));
     return std::abs(tail[i]);
   };
+  // A state's density integrates to 1 (checked before the Fock map, whose
+  // cost grows with the extent of y).
+  const double norm = tail[0] + (y0 > 0 ? P0 * y0 : 0.0);
+  if (!(std::abs(norm - 1.0) <= 1e-2))
+    throw messages::usage(
+        fmt::format("int P_y dy = {} (trapezoid rule), not 1: the radial density must be normalised", norm));
   const int n_max = std::min(choose_n_max(tail_mass, 1e-12), static_cast<int>(std::ceil(y1 + 10 * std::sqrt(y1) + 20)));
   Analysis a;
   a.source = "radial";

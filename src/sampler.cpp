@@ -189,6 +189,7 @@ LangevinRun run_langevin(const Config& config, const CoefficientSource& model, c
 
     auto work = [&] {
       parallel_for_workers(groups, threads, [&](int g, int worker) {
+        if (control.runs_group && !control.runs_group(g)) return;
         engine::Job job;
         job.table = &fast;
         job.integrator = L.integrator;
@@ -233,19 +234,23 @@ LangevinRun run_langevin(const Config& config, const CoefficientSource& model, c
       work();
     }
 
-    bool left = false, stopped = false;
+    int left_group = -1;
+    bool stopped = stop->load();
     double x_escape = 0.0;
-    for (const auto& r : results) {
-      if (r.status == engine::Status::left_range && !left) {
-        left = true;
+    for (int g = 0; g < groups; ++g) {
+      const engine::Result& r = results[static_cast<std::size_t>(g)];
+      if (r.status == engine::Status::left_range && left_group < 0) {
+        left_group = g;
         x_escape = r.x_escape;
       }
       if (r.status == engine::Status::stopped) stopped = true;
     }
-    if (stopped || stop->load()) throw messages::interrupted();
-    if (!left) {
+    if (control.agree) control.agree(left_group, x_escape, stopped);
+    if (stopped) throw messages::interrupted();
+    if (left_group < 0) {
       for (std::size_t t = 1; t < wigners.size(); ++t) wigners[0].merge(wigners[t]);
       run.wigner = std::move(wigners[0]);
+      if (control.combine) control.combine(run);
       break;
     }
     // A trajectory left the table: extend it (old values unchanged) and rerun.

@@ -42,6 +42,14 @@ class WignerHistogram {
   }
   void merge(const WignerHistogram& other);
   std::uint64_t total() const { return total_; }
+  // Every integer of the histogram (counts, then the total) for summing
+  // partial histograms across processes; the binning must agree.
+  std::vector<std::uint64_t*> integers() {
+    std::vector<std::uint64_t*> v;
+    for (auto& c : counts_) v.push_back(&c);
+    v.push_back(&total_);
+    return v;
+  }
   // Density normalised by all samples (those outside the grid included).
   WignerGrid grid() const;
 
@@ -67,6 +75,14 @@ class RadialHistogram {
   }
   void merge(const RadialHistogram& other);
   std::uint64_t total() const { return total_; }
+  // As WignerHistogram::integers (counts, total, overflow).
+  std::vector<std::uint64_t*> integers() {
+    std::vector<std::uint64_t*> v;
+    for (auto& c : counts_) v.push_back(&c);
+    v.push_back(&total_);
+    v.push_back(&overflow_);
+    return v;
+  }
   std::uint64_t overflow() const { return overflow_; }
   double y_max() const { return y_max_; }
   int bins() const { return bins_; }

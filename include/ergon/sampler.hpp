@@ -35,11 +35,25 @@ struct BatchSums {
   double y3 = 0, y4 = 0;  // third and fourth moments of y = E / w0
 };
 
+struct LangevinRun;
+
 // How to run: threads, cancellation and progress (not part of the physics).
 struct RunControl {
   int threads = 0;                                // 0 = all cores
   const std::atomic<bool>* stop = nullptr;        // set to abandon the run
   std::function<void(double fraction)> progress;  // called from the calling thread
+
+  // Distribution of one sampler run over processes (MPI; unset: this process
+  // runs everything). The sampler runs only the trajectory groups g with
+  // runs_group(g). After each pass, `agree` turns this process's outcome (the
+  // first group that left the table, or -1, its position, and whether it was
+  // stopped) into the common one, so every process extends the table alike.
+  // `combine` then sums the partial runs (each batch belongs to one group;
+  // histograms are integers), leaving every process with the full run, equal
+  // to a single-process run bit for bit.
+  std::function<bool(int group)> runs_group;
+  std::function<void(int& left_group, double& x_escape, bool& stopped)> agree;
+  std::function<void(LangevinRun& run)> combine;
 };
 
 struct LangevinRun {

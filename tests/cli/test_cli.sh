@@ -114,6 +114,10 @@ check analyze-order 2 "rad.csv:4: y = 1 does not increase" -- "$ergon" analyze -
 printf 'n,p_n\n0,0.5\n2,0.5\n' >"$tmp/gap.csv"
 check analyze-gap 2 "gap.csv:3: n = 2 where 1 was expected" -- "$ergon" analyze --populations "$tmp/gap.csv"
 check analyze-two-inputs 2 "" -- "$ergon" analyze --populations "$tmp/gap.csv" --radial "$tmp/rad.csv"
+# Found by fuzz_csv (a timeout): an unnormalised density spanning y = 0..23773
+# is refused at once instead of being mapped to 24,400 Fock states.
+check analyze-unnormalised-radial 2 "int P_y dy = 11886.8 (trapezoid rule), not 1" -- \
+  "$ergon" analyze --radial "$(dirname "$0")/../../fuzz/regressions/csv/timeout-wide-radial.csv"
 check analyze-missing-file 4 "cannot read" -- "$ergon" analyze --populations "$tmp/none.csv"
 "$ergon" analyze --populations "$tmp/st/populations.csv" --json >"$tmp/an.json" && grep -q '"ergotropy"' "$tmp/an.json" &&
   pass=$((pass + 1)) || { echo "FAIL analyze populations"; fails=$((fails + 1)); }
