@@ -2,6 +2,8 @@
 #include "ergon/electronic.hpp"
 
 #include <algorithm>
+#include <array>
+#include <boost/math/quadrature/gauss.hpp>
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <cmath>
 #include <limits>
@@ -24,9 +26,24 @@ cplx reciprocal(cplx z) {
   return {z.real() / d, -z.imag() / d};
 }
 
-// Fermi function and its complement, both without cancellation.
-double fermi(double beta, double mu, double w) { return 1.0 / (1.0 + std::exp(beta * (w - mu))); }
-double fermi_hole(double beta, double mu, double w) { return 1.0 / (1.0 + std::exp(-beta * (w - mu))); }
+// Fermi function f and its complement h = 1 - f from one exponential, both
+// without cancellation.
+struct Occupations {
+  double f, h;
+};
+Occupations fermi(double beta, double mu, double w) {
+  const double t = beta * (w - mu);
+  const double e = std::exp(-std::abs(t));  // in (0, 1]
+  const double small = e / (1.0 + e), large = 1.0 / (1.0 + e);
+  return t > 0 ? Occupations{small, large} : Occupations{large, small};
+}
+
+// Self-energy of lead a at w (no Fermi function): what breakpoints() needs.
+cplx self_energy(const Lead& lead, double w) {
+  if (lead.type != LeadType::lorentzian) return {0.0, -0.5 * lead.Gamma};
+  const double d = lead.width;
+  return 0.5 * lead.Gamma * d * reciprocal(cplx(w - lead.center, d));
+}
 
 // Lead a at frequency w: kappa, dkappa/dw, Sigma, dSigma/dw, f, 1-f, df/dw.
 struct LeadAt {
@@ -50,8 +67,9 @@ LeadAt lead_at(const Lead& lead, double w) {
     r.sigma = cplx(0.0, -0.5 * lead.Gamma);
     r.dsigma = 0.0;
   }
-  r.f = fermi(lead.beta, lead.mu, w);
-  r.h = fermi_hole(lead.beta, lead.mu, w);
+  const Occupations o = fermi(lead.beta, lead.mu, w);
+  r.f = o.f;
+  r.h = o.h;
   r.df = -lead.beta * r.f * r.h;
   return r;
 }
@@ -107,7 +125,7 @@ std::vector<double> breakpoints(const Device& dev, double eps_x) {
   // |Re Sigma| <= sum Gamma / 4 of eps_x. Far from the band centres they are
   // much narrower than Gamma (width kappa(w*) / 2 / |1 - Re Sigma'(w*)|), so
   // each gets breakpoints on its own width.
-  auto f = [&](double w) { return w - eps_x - (lead_at(dev.left, w).sigma + lead_at(dev.right, w).sigma).real(); };
+  auto f = [&](double w) { return w - eps_x - (self_energy(dev.left, w) + self_energy(dev.right, w)).real(); };
   const double reach = 0.25 * (dev.left.Gamma + dev.right.Gamma) + 1e-9 * (1 + std::abs(eps_x));
   const int scan = 64;
   double w_prev = eps_x - reach, f_prev = f(w_prev);
@@ -149,77 +167,134 @@ std::vector<double> breakpoints(const Device& dev, double eps_x) {
   return out;
 }
 
-// Integral over the real line of f, split at the breakpoints: a globally
-// adaptive bisection (QUADPACK-style: always refine the piece with the
-// largest error) around Boost's 31-point Gauss-Kronrod rule. The two outer
-// pieces are mapped to finite intervals, w = a + t/(1-t). The tolerance is
-// referred to the L1 norm of the whole integrand; a piece whose error stops
-// shrinking when split has reached rounding and is not refined further.
-template <class Fn>
-double integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOptions& opt) {
-  using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
+// The 31-point Gauss-Kronrod rule on [-1, 1] with its embedded 15-point
+// Gauss rule, expanded from Boost.Math's tables of the non-negative nodes.
+constexpr unsigned kKronrod = 31;
+struct KronrodRule {
+  std::array<double, kKronrod> x{}, kronrod{}, gauss{};
+};
+const KronrodRule& kronrod_rule() {
+  static const KronrodRule rule = [] {
+    using GK = boost::math::quadrature::gauss_kronrod<double, kKronrod>;
+    using G = boost::math::quadrature::gauss<double, (kKronrod - 1) / 2>;
+    KronrodRule r;
+    const auto& xs = GK::abscissa();
+    const auto& wk = GK::weights();
+    const auto& wg = G::weights();
+    // Boost orders the nodes from 0 outwards; the Gauss nodes are those of
+    // odd index when the Gauss order is odd (15 here), including 0.
+    static_assert(((kKronrod - 1) / 2) % 2 == 1);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      for (double sign : {1.0, -1.0}) {
+        if (i == 0 && sign < 0) continue;
+        r.x[k] = sign * xs[i];
+        r.kronrod[k] = wk[i];
+        r.gauss[k] = i % 2 == 0 ? wg[i / 2] : 0.0;
+        ++k;
+      }
+    return r;
+  }();
+  return rule;
+}
+
+// Integrals over the real line of the K components of f (f(w, out) fills
+// out[0..K-1]), split at the breakpoints: a globally adaptive bisection
+// (QUADPACK-style: always refine the piece with the largest error) with the
+// 31-point Gauss-Kronrod rule, sharing every evaluation of f among the
+// components. The two outer pieces are mapped to finite intervals,
+// w = a + t/(1-t). Each component's tolerance is referred to its own L1
+// norm over the line; the piece refined next is the one whose worst
+// component error, in units of that component's tolerance, is largest. A
+// piece whose error stops shrinking when split has reached rounding and is
+// not refined further.
+template <std::size_t K, class Fn>
+std::array<double, K> integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOptions& opt) {
+  using Vec = std::array<double, K>;
+  const KronrodRule& rule = kronrod_rule();
   const double left = bp.front(), right = bp.back();
-  // Piece k of the mapped problem: kind 0 finite, 1 right tail, 2 left tail.
+  // Piece of the mapped problem: kind 0 finite, 1 right tail, 2 left tail.
   struct Piece {
-    double a, b, value, error, l1;
+    double a, b;
+    Vec value, error, l1;
     int kind;
-    int stalls;  // consecutive splits of its ancestors that did not reduce the error
+    int stalls;       // consecutive splits of its ancestors that did not reduce the error
+    double priority;  // worst component error over its tolerance
   };
-  auto mapped = [&](int kind) {
-    return [&f, kind, left, right](double t) {
-      if (kind == 0) return f(t);
-      const double u = 1.0 - t;
-      const double w = kind == 1 ? right + t / u : left - t / u;
-      return f(w) / (u * u);
-    };
-  };
-  auto rule = [&](double a, double b, int kind) {
-    Piece p{a, b, 0, 0, 0, kind, 0};
-    if (kind == 0)
-      p.value = GK::integrate(mapped(0), a, b, 0, 0.0, &p.error, &p.l1);
-    else if (kind == 1)
-      p.value = GK::integrate(mapped(1), a, b, 0, 0.0, &p.error, &p.l1);
-    else
-      p.value = GK::integrate(mapped(2), a, b, 0, 0.0, &p.error, &p.l1);
-    // Boost 1.74 reports the error of the rule on [-1, 1] without the
-    // interval's half-width (the value and L1 norm are scaled): scale it.
-    p.error *= 0.5 * (b - a);
+  auto apply = [&](double a, double b, int kind) {
+    Piece p{a, b, {}, {}, {}, kind, 0, 0.0};
+    const double c = 0.5 * (a + b), half = 0.5 * (b - a);
+    Vec gauss{}, v{};
+    for (unsigned i = 0; i < kKronrod; ++i) {
+      const double t = c + half * rule.x[i];
+      double jac = 1.0, w = t;
+      if (kind != 0) {
+        const double u = 1.0 - t;
+        w = kind == 1 ? right + t / u : left - t / u;
+        jac = 1.0 / (u * u);
+      }
+      f(w, v);
+      for (std::size_t k = 0; k < K; ++k) {
+        const double y = v[k] * jac;
+        p.value[k] += rule.kronrod[i] * y;
+        gauss[k] += rule.gauss[i] * y;
+        p.l1[k] += rule.kronrod[i] * std::abs(y);
+      }
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+      p.value[k] *= half;
+      p.l1[k] *= half;
+      p.error[k] = std::max(std::abs(p.value[k] - half * gauss[k]),
+                            2 * std::numeric_limits<double>::epsilon() * std::abs(p.value[k]));
+    }
     return p;
   };
-  auto worse = [](const Piece& x, const Piece& y) { return x.error < y.error; };
   std::vector<Piece> heap;
-  heap.push_back(rule(0.0, 1.0, 2));
-  for (std::size_t i = 0; i + 1 < bp.size(); ++i) heap.push_back(rule(bp[i], bp[i + 1], 0));
-  heap.push_back(rule(0.0, 1.0, 1));
-  double l1_total = 0.0;
-  for (const auto& p : heap) l1_total += p.l1;
-  if (l1_total == 0.0) return 0.0;
-  const double abs_tol = opt.tolerance * l1_total;
+  heap.push_back(apply(0.0, 1.0, 2));
+  for (std::size_t i = 0; i + 1 < bp.size(); ++i) heap.push_back(apply(bp[i], bp[i + 1], 0));
+  heap.push_back(apply(0.0, 1.0, 1));
+  Vec abs_tol{};
+  for (const auto& p : heap)
+    for (std::size_t k = 0; k < K; ++k) abs_tol[k] += p.l1[k];
+  for (auto& t : abs_tol) t = t > 0 ? opt.tolerance * t : std::numeric_limits<double>::min();
+  auto rank = [&](Piece& p) {
+    p.priority = 0;
+    for (std::size_t k = 0; k < K; ++k) p.priority = std::max(p.priority, p.error[k] / abs_tol[k]);
+  };
+  for (auto& p : heap) rank(p);
+  auto worse = [](const Piece& x, const Piece& y) { return x.priority < y.priority; };
   std::make_heap(heap.begin(), heap.end(), worse);
   std::vector<Piece> settled;
-  auto open_error = [&] {
-    double e = 0;
-    for (const auto& p : heap) e += p.error;
-    return e;
+  auto converged = [&] {
+    Vec e{};
+    for (const auto& p : heap)
+      for (std::size_t k = 0; k < K; ++k) e[k] += p.error[k];
+    for (std::size_t k = 0; k < K; ++k)
+      if (e[k] > abs_tol[k]) return false;
+    return true;
   };
   const std::size_t max_pieces = std::size_t{64} << std::min(opt.max_depth, 10u);
-  double err = open_error();
-  while (err > abs_tol && !heap.empty() && heap.size() + settled.size() < max_pieces) {
+  while (!heap.empty() && heap.size() + settled.size() < max_pieces && !converged()) {
     std::pop_heap(heap.begin(), heap.end(), worse);
     const Piece p = heap.back();
     heap.pop_back();
     const double mid = 0.5 * (p.a + p.b);
-    Piece l = rule(p.a, mid, p.kind), r = rule(mid, p.b, p.kind);
+    Piece l = apply(p.a, mid, p.kind), r = apply(mid, p.b, p.kind);
+    rank(l);
+    rank(r);
     // A piece has reached its noise floor when splitting does not reduce an
-    // error already at rounding level, when three successive splits have
-    // not reduced the error (the estimate is rounding noise; a jump or kink
-    // would halve it at each split), or when it is too narrow for its nodes
-    // to be distinct doubles.
-    const double centre = 0.5 * (p.a + p.b);
-    const double ratio = (l.error + r.error) / p.error;
+    // error already at rounding level in every component, when three
+    // successive splits have not reduced the worst error (the estimate is
+    // rounding noise; a jump or kink would halve it at each split), or when
+    // it is too narrow for its nodes to be distinct doubles.
+    double ratio = 0;
+    bool at_rounding = true;
+    for (std::size_t k = 0; k < K; ++k) {
+      if (p.error[k] > 0) ratio = std::max(ratio, (l.error[k] + r.error[k]) / p.error[k]);
+      at_rounding = at_rounding && p.error[k] <= 1e-12 * p.l1[k];
+    }
     l.stalls = r.stalls = ratio > 0.9 ? p.stalls + 1 : 0;
-    if ((ratio > 0.5 && p.error <= 1e-12 * p.l1) || l.stalls >= 3 ||
-        p.b - p.a < 1e-11 * std::max(1.0, std::abs(centre))) {
+    if ((ratio > 0.5 && at_rounding) || l.stalls >= 3 || p.b - p.a < 1e-11 * std::max(1.0, std::abs(mid))) {
       settled.push_back(p);
     } else {
       heap.push_back(l);
@@ -227,12 +302,40 @@ double integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOpt
       heap.push_back(r);
       std::push_heap(heap.begin(), heap.end(), worse);
     }
-    err = open_error();
   }
-  double total = 0.0;
-  for (const auto& p : heap) total += p.value;
-  for (const auto& p : settled) total += p.value;
+  Vec total{};
+  for (const auto* list : {&heap, &settled})
+    for (const auto& p : *list)
+      for (std::size_t k = 0; k < K; ++k) total[k] += p.value[k];
   return total;
+}
+
+// A single integrand.
+template <class Fn>
+double integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOptions& opt) {
+  return integrate_line<1>([&f](double w, std::array<double, 1>& out) { out[0] = f(w); }, bp, opt)[0];
+}
+
+// The eight integrals behind a table node at level eps_x (without their
+// prefactors): <c^dag c>, D, gamma, I and their eps_x-derivatives, from one
+// adaptive pass.
+std::array<double, 8> node_integrals(const Device& device, double e, const QuadratureOptions& options) {
+  return integrate_line<8>(
+      [&](double w, std::array<double, 8>& out) {
+        const Point p = point(device, e, w);
+        const double bias = p.L.f * p.R.h - p.L.h * p.R.f;  // f_L - f_R without cancellation
+        const double kk = p.L.kappa * p.R.kappa;
+        const double force = p.dA * p.gg + p.A * p.dgg;  // d/dw [A g>]
+        out[0] = p.A * p.gl;                             // <c^dag c>
+        out[1] = p.A * p.A * p.gl * p.gg;                // D
+        out[2] = p.A * p.gl * force;                     // gamma
+        out[3] = kk * p.A * bias;                        // I
+        out[4] = p.dA_de * p.gl;                         // d/d eps_x of the four
+        out[5] = 2.0 * p.A * p.dA_de * p.gl * p.gg;
+        out[6] = p.dA_de * p.gl * force + p.A * p.gl * (p.ddA_de * p.gg + p.dA_de * p.dgg);
+        out[7] = kk * p.dA_de * bias;
+      },
+      breakpoints(device, e), options);
 }
 
 }  // namespace
@@ -242,15 +345,10 @@ const char* to_string(LeadType type) { return type == LeadType::lorentzian ? "lo
 ElectronicModel::ElectronicModel(const Device& device, QuadratureOptions options) : device_(device), options_(options) {
   validate(device_);
   F_ = device_.oscillator.F();
-  // N0 = <c^dag c> at F = 0: the level sits at eps for every x.
-  const double eps = device_.dot.eps;
-  N0_ = integrate_line(
-            [&](double w) {
-              auto p = point(device_, eps, w);
-              return p.A * p.gl;
-            },
-            breakpoints(device_, eps), options_) *
-        inv_two_pi;
+  // N0 = <c^dag c> at F = 0: the level sits at eps for every x. Computed by
+  // the same pass as the table nodes, so that node(0).n is exactly zero and
+  // x = 0 is exactly a stationary point of the mean-force potential.
+  N0_ = inv_two_pi * node_integrals(device_, device_.dot.eps, options_)[0];
 }
 
 std::complex<double> ElectronicModel::green(double w, double x) const { return point(device_, level(x), w).G; }
@@ -385,6 +483,24 @@ CoefficientSlopes ElectronicModel::slopes(double x) const {
                    },
                    bp, options_);
   return s;
+}
+
+std::pair<Coefficients, CoefficientSlopes> ElectronicModel::node(double x) const {
+  const std::array<double, 8> integrals = node_integrals(device_, level(x), options_);
+  const double m = device_.oscillator.mass, F2 = F_ * F_;
+  Coefficients c;
+  c.x = x;
+  c.n = inv_two_pi * integrals[0] - N0_;
+  c.D = F2 * inv_two_pi * integrals[1];
+  c.gamma = F2 * inv_two_pi * integrals[2] / m;
+  c.current = inv_two_pi * integrals[3];
+  // d/dx = -F d/d(eps_x).
+  CoefficientSlopes s;
+  s.dn = -F_ * inv_two_pi * integrals[4];
+  s.dD = -F_ * F2 * inv_two_pi * integrals[5];
+  s.dgamma = -F_ * F2 * inv_two_pi / m * integrals[6];
+  s.dcurrent = -F_ * inv_two_pi * integrals[7];
+  return {c, s};
 }
 
 }  // namespace ergon

@@ -78,6 +78,7 @@ CoefficientSource electronic_source(const ElectronicModel& model) {
   CoefficientSource s;
   s.values = [&model](double x) { return model.coefficients(x); };
   s.slopes = [&model](double x) { return model.slopes(x); };
+  s.node = [&model](double x) { return model.node(x); };
   s.F = model.F();
   s.mass = model.device().oscillator.mass;
   s.w0 = model.device().oscillator.w0;
@@ -126,8 +127,7 @@ void CoefficientTable::fill(const CoefficientSource& source, int threads, const 
     if (source.stop && source.stop->load(std::memory_order_relaxed)) return;
     const int i = todo[static_cast<std::size_t>(j)];
     const double x = grid_.node(i);
-    const Coefficients c = source.values(x);
-    const CoefficientSlopes s = source.slopes(x);
+    const auto [c, s] = source.node ? source.node(x) : std::pair{source.values(x), source.slopes(x)};
     const auto k = static_cast<std::size_t>(i);
     n_[k] = c.n;
     D_[k] = c.D;

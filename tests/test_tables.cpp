@@ -60,8 +60,29 @@ TEST(Tables, NodesReproduceDirectValuesExactly) {
   const CoefficientTable t(m, ergon::symmetric_grid(d, 10.0));
   for (int i = 0; i < t.grid().points(); i += 5) {
     const double x = t.grid().node(i);
-    EXPECT_EQ(t.D(x), m.diffusion(x));
+    // Nodes hold the one-pass values exactly ...
+    const auto [c, s] = m.node(x);
+    const auto k = static_cast<std::size_t>(i);
+    EXPECT_EQ(t.n_nodes()[k], c.n);
+    EXPECT_EQ(t.D_nodes()[k], c.D);
+    EXPECT_EQ(t.gamma_nodes()[k], c.gamma);
+    EXPECT_EQ(t.current_nodes()[k], c.current);
+    EXPECT_EQ(t.dgamma_nodes()[k], s.dgamma);
+    // ... which agree with the separately integrated coefficients within the
+    // quadrature tolerance (1e-11 of each integrand's L1 norm).
+    const auto c1 = m.coefficients(x);
+    const auto s1 = m.slopes(x);
+    EXPECT_NEAR(c.n, c1.n, 1e-10);
+    EXPECT_NEAR(c.D, c1.D, 1e-10 * c1.D);
+    EXPECT_NEAR(c.gamma, c1.gamma, 1e-9 * std::abs(c1.gamma) + 1e-16);
+    EXPECT_NEAR(c.current, c1.current, 1e-10 * std::abs(c1.current) + 1e-16);
+    EXPECT_NEAR(s.dn, s1.dn, 1e-10 * std::abs(s1.dn) + 1e-14);
+    EXPECT_NEAR(s.dD, s1.dD, 1e-9 * std::abs(s1.dD) + 1e-16);
+    EXPECT_NEAR(s.dgamma, s1.dgamma, 1e-9 * std::abs(s1.dgamma) + 1e-17);
+    EXPECT_NEAR(s.dcurrent, s1.dcurrent, 1e-10 * std::abs(s1.dcurrent) + 1e-14);
   }
+  // x = 0 is exactly a stationary point of the mean-force potential.
+  EXPECT_EQ(m.node(0.0).first.n, 0.0);
 }
 
 TEST(Tables, MeanForcePotentialIntegratesTheForce) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <complex>
+#include <utility>
 
 #include "ergon/parameters.hpp"
 
@@ -75,6 +76,11 @@ class ElectronicModel {
 
   Coefficients coefficients(double x) const;
   CoefficientSlopes slopes(double x) const;
+  // Values and slopes together from one quadrature pass that shares every
+  // evaluation of the Green function among the eight integrands (what
+  // coefficient tables use; equal to coefficients() and slopes() within the
+  // quadrature tolerance).
+  std::pair<Coefficients, CoefficientSlopes> node(double x) const;
 
  private:
   Device device_;

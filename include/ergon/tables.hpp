@@ -45,6 +45,8 @@ TableGrid symmetric_grid(const Device& device, double half_width);
 struct CoefficientSource {
   std::function<Coefficients(double x)> values;
   std::function<CoefficientSlopes(double x)> slopes;
+  // Optional: both at once (cheaper for the electronic model); used when set.
+  std::function<std::pair<Coefficients, CoefficientSlopes>(double x)> node;
   double F = 0.0, mass = 1.0, w0 = 1.0;
   // When set, filling a table stops early and throws interrupted().
   const std::atomic<bool>* stop = nullptr;
