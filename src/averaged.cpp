@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <stdexcept>
 
 #include "ergon/errors.hpp"
 
@@ -86,7 +87,8 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
   return o;
 }
 
-AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Averaged& options, double resolution)
+AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Averaged& options, double resolution,
+                                         bool with_radial)
     : table_(&table),
       mass_(table.mass()),
       w0_(table.w0()),
@@ -125,8 +127,10 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   m2_.resize(J + 1);
   x2_.resize(J + 1);
   current_.resize(J + 1);
-  std::vector<double> g(J + 1, 0.0), eps_over_b(J + 1, 0.0);       // g = r k A = r deps/dA
-  const int P = static_cast<int>(64 * std::max(1.0, resolution));  // fixed phase set for the radial density
+  std::vector<double> g(J + 1, 0.0), eps_over_b(J + 1, 0.0);  // g = r k A = r deps/dA
+  // Fixed phase set for the radial density (none without it); P_y changes by
+  // < 1e-12 relative when it is doubled.
+  const int P = with_radial ? static_cast<int>(32 * std::max(1.0, resolution)) : 0;
   phases_ = P;
   eh_.assign(J + 1, std::vector<double>(static_cast<std::size_t>(P)));
   wt_.assign(J + 1, std::vector<double>(static_cast<std::size_t>(P)));
@@ -176,7 +180,7 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       wt_[j][k] = K > 0 ? o.r * sn / std::sqrt(2 * K / mass_) : 0.0;
       total += wt_[j][k];
     }
-    if (j > 0)
+    if (j > 0 && P > 0)
       for (auto& v : wt_[j]) v /= total;
   }
   // R(A) = int_0^A g dA' (g = r k A vanishes at A = 0), 4-point rule per
@@ -227,7 +231,7 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   // tabulate ln P_y on a uniform grid in s = sqrt(y), twice as fine as the
   // orbit nodes, smooth it with a quintic spline and sample that finely for
   // cheap evaluation in the Fock map.
-  if (mean_force_) {
+  if (mean_force_ && with_radial) {
     const double s_max = std::sqrt(radial_max());
     const double ds = 0.5 * dA_ * std::sqrt(0.5 * mass_ * w0_);  // half the nodes' spacing in s
     const auto n = static_cast<std::size_t>(std::ceil(s_max / ds)) + 1;
@@ -361,6 +365,7 @@ std::pair<double, double> AveragedSteadyState::orbit_point(double E, double th) 
 double AveragedSteadyState::moment(int power) const { return node_average(power == 1 ? m1_ : m2_); }
 
 double AveragedSteadyState::radial_density(double y) const {
+  if (phases_ == 0) throw std::logic_error("AveragedSteadyState built without the radial density");
   if (mean_force_ && !radial_logp_.empty()) {
     // ln P_y as a cubic Hermite function of s = sqrt(y), sampled from a
     // quintic spline through the orbit-resolved values (see the constructor).
@@ -427,6 +432,7 @@ double AveragedSteadyState::radial_density_direct(double y) const {
 }
 
 double AveragedSteadyState::radial_max() const {
+  if (phases_ == 0) throw std::logic_error("AveragedSteadyState built without the radial density");
   double m = 0;
   for (double v : eh_.back()) m = std::max(m, v);
   return (mean_force_ ? m : energy_max()) / w0_;
@@ -498,7 +504,7 @@ AveragedSolution solve_averaged(const CoefficientSource& source, const Config& c
     auto grid = symmetric_grid(dev, X);
     table = table ? std::make_shared<CoefficientTable>(table->extended(source, grid, threads))
                   : std::make_shared<CoefficientTable>(source, grid, threads);
-    const AveragedSteadyState probe(*table, config.averaged, 0.25);
+    const AveragedSteadyState probe(*table, config.averaged, 0.25, false);
     auto energy_at = [&](double A) { return probe.energy_min() + 0.5 * k * A * A; };
     const double E2 = energy_at(inside * X), E1 = energy_at(0.7 * X);
     const double t2 = 1.0 - probe.cdf(E2), t1 = 1.0 - probe.cdf(E1);
@@ -522,7 +528,7 @@ AveragedSolution solve_averaged(const CoefficientSource& source, const Config& c
   };
   double resolution = 1.0;
   auto state = std::make_shared<AveragedSteadyState>(*table, config.averaged, resolution);
-  auto coarse = std::make_shared<AveragedSteadyState>(*table, config.averaged, 0.5);
+  auto coarse = std::make_shared<AveragedSteadyState>(*table, config.averaged, 0.5, false);
   double error = change(*state, *coarse);
   while (error > config.averaged.tolerance && resolution < 16) {
     resolution *= 2;

@@ -37,8 +37,11 @@ class AveragedSteadyState {
   // Solves on orbits that stay inside the table. `resolution` scales the
   // number of orbit nodes and phases (1: the default; the error control
   // compares with 0.5 and refines by 2 while the change exceeds the
-  // tolerance).
-  AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 1.0);
+  // tolerance). Without `with_radial` only P(E'), its moments and the orbit
+  // averages are built (what error control and table sizing need); the
+  // radial-density functions then throw std::logic_error.
+  AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 1.0,
+                      bool with_radial = true);
 
   double mass() const { return mass_; }
   double w0() const { return w0_; }
