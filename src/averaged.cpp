@@ -46,6 +46,7 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
     o.x = {x_min_};
     o.kinetic = {0.0};
     o.w = {1.0};
+    o.at = {table_->at(x_min_)};
     return o;
   }
   // Turning points: potential(x) = eps on each side of x_min (Newton).
@@ -53,8 +54,9 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
     double x = x_min_ + sign * A;
     if (!mean_force_) return x;
     for (int it = 0; it < 50; ++it) {
-      const double f = potential(x) - o.eps;
-      const double df = k_ * x - table_->F() * table_->n(x);
+      const CoefficientTable::Sample c = table_->at(x);
+      const double f = 0.5 * k_ * x * x + c.potential - E_min_ - o.eps;
+      const double df = k_ * x - table_->F() * c.n;
       const double step = f / df;
       x -= step;
       if (std::abs(step) < 1e-13 * (1 + std::abs(x))) break;
@@ -68,13 +70,17 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
   o.x.resize(static_cast<std::size_t>(n));
   o.kinetic.resize(o.x.size());
   o.w.resize(o.x.size());
+  o.at.resize(o.x.size());
   double total = 0;
   for (int i = 0; i < n; ++i) {
     const double th = (i + 0.5) * std::numbers::pi / n;
     const double s = std::sin(th);
     const double x = o.c + o.r * std::cos(th);
+    const CoefficientTable::Sample c = table_->at(x);
+    o.at[static_cast<std::size_t>(i)] = c;
     // Kinetic energy; without the mean force exactly eps sin^2.
-    const double K = mean_force_ ? std::max(o.eps - potential(x), 0.0) : o.eps * s * s;
+    const double K =
+        mean_force_ ? std::max(o.eps - (0.5 * k_ * x * x + c.potential - E_min_), 0.0) : o.eps * s * s;
     // Time spent per unit phase: dt/dth = r sin(th) / |v|, |v| = sqrt(2K/m).
     const double dt = K > 0 ? o.r * s / std::sqrt(2 * K / mass_) : 0.0;
     const auto k = static_cast<std::size_t>(i);
@@ -140,16 +146,17 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
     double GP2 = 0, X = 0, DP2 = 0, e1 = 0, e2 = 0, xx = 0, cur = 0;
     for (std::size_t i = 0; i < o.x.size(); ++i) {
       const double x = o.x[i], w = o.w[i];
-      const double D = table.D(x);
+      const CoefficientTable::Sample& c = o.at[i];
+      const double D = c.D;
       const double K2 = 2 * o.kinetic[i];  // p^2/m
-      GP2 += w * table.gamma(x) * K2;
+      GP2 += w * c.gamma * K2;
       if (j > 0) X += w * D * (1 - K2 / o.eps);
       DP2 += w * D * K2 / mass_;
-      const double Eh = E - phi(x);
+      const double Eh = E - (mean_force_ ? c.potential : 0.0);
       e1 += w * Eh;
       e2 += w * Eh * Eh;
       xx += w * x * x;
-      cur += w * table.current(x);
+      cur += w * c.current;
     }
     if (j > 0) {
       g[j] = (-2 * GP2 + X / mass_) / DP2 * k_ * A_[j];
@@ -175,8 +182,9 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       }
       const double x = o.c + o.r * std::cos(th);
       const double sn = std::sin(th);
-      const double K = mean_force_ ? std::max(o.eps - potential(x), 0.0) : o.eps * sn * sn;
-      eh_[j][k] = E - phi(x);
+      const double Phi = phi(x);
+      const double K = mean_force_ ? std::max(o.eps - (0.5 * k_ * x * x + Phi - E_min_), 0.0) : o.eps * sn * sn;
+      eh_[j][k] = E - Phi;
       wt_[j][k] = K > 0 ? o.r * sn / std::sqrt(2 * K / mass_) : 0.0;
       total += wt_[j][k];
     }

@@ -194,4 +194,18 @@ double CoefficientTable::potential(double x) const {
   return -F_ * integral;
 }
 
+CoefficientTable::Sample CoefficientTable::at(double x) const {
+  double t = 0.0;
+  const std::size_t i = locate(x, t);
+  const double h = grid_.h;
+  const Hermite b = basis(t);
+  auto value = [&](const std::vector<double>& y, const std::vector<double>& dy) {
+    return b.h00 * y[i] + b.h10 * h * dy[i] + b.h01 * y[i + 1] + b.h11 * h * dy[i + 1];
+  };
+  const Hermite c = basis_integral(t);
+  const double integral =
+      cumulative_[i] + h * (c.h00 * n_[i] + c.h10 * h * dn_[i] + c.h01 * n_[i + 1] + c.h11 * h * dn_[i + 1]);
+  return {value(n_, dn_), value(D_, dD_), value(gamma_, dgamma_), value(I_, dI_), -F_ * integral};
+}
+
 }  // namespace ergon

@@ -89,6 +89,7 @@ class AveragedSteadyState {
     double eps = 0;                     // E' - E_min
     double c = 0, r = 0;                // centre and half-width of the orbit in x
     std::vector<double> x, kinetic, w;  // phase nodes: position, p^2/2m, time weight (sum 1)
+    std::vector<CoefficientTable::Sample> at;  // the table at the phase nodes
   };
   Orbit orbit(double A) const;       // orbit of eps = k A^2 / 2
   double potential(double x) const;  // V(x) - E_min

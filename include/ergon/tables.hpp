@@ -82,6 +82,12 @@ class CoefficientTable {
   // x-derivatives of the interpolants.
   double D_slope(double x) const { return eval_slope(D_, dD_, x); }
   double gamma_slope(double x) const { return eval_slope(gamma_, dgamma_, x); }
+  // Everything at one x with a single cell lookup (what orbit averages use).
+  struct Sample {
+    double n, D, gamma, current;  // as n(), D(), gamma(), current()
+    double potential;             // as potential()
+  };
+  Sample at(double x) const;
   // Mean-force potential Phi(x) = -int_0^x F <n>_x' dx', so that the total
   // conservative force is -m w0^2 x - dPhi/dx. Exact integral of the Hermite
   // interpolant of <n>.
