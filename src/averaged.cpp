@@ -79,8 +79,7 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
     const CoefficientTable::Sample c = table_->at(x);
     o.at[static_cast<std::size_t>(i)] = c;
     // Kinetic energy; without the mean force exactly eps sin^2.
-    const double K =
-        mean_force_ ? std::max(o.eps - (0.5 * k_ * x * x + c.potential - E_min_), 0.0) : o.eps * s * s;
+    const double K = mean_force_ ? std::max(o.eps - (0.5 * k_ * x * x + c.potential - E_min_), 0.0) : o.eps * s * s;
     // Time spent per unit phase: dt/dth = r sin(th) / |v|, |v| = sqrt(2K/m).
     const double dt = K > 0 ? o.r * s / std::sqrt(2 * K / mass_) : 0.0;
     const auto k = static_cast<std::size_t>(i);
@@ -225,8 +224,8 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   for (auto& c : cdf_) c /= Z;
   {
     const auto& sp = *std::static_pointer_cast<Spline>(spline_);
-    fine_dA_ = dA_ / 8;
-    const std::size_t F = 8 * J + 1;
+    fine_dA_ = dA_ / 4;
+    const std::size_t F = 4 * J + 1;
     fine_logp_.resize(F);
     fine_slope_.resize(F);
     for (std::size_t i = 0; i < F; ++i) {
@@ -237,20 +236,23 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   }
   // With the mean force, P_y sums over the orbit phases (radial_density_direct);
   // tabulate ln P_y on a uniform grid in s = sqrt(y), twice as fine as the
-  // orbit nodes, smooth it with a quintic spline and sample that finely for
+  // orbit nodes (each phase walks its nodes once), smooth it with a quintic
+  // spline and sample that twice as finely for
   // cheap evaluation in the Fock map.
   if (mean_force_ && with_radial) {
     const double s_max = std::sqrt(radial_max());
     const double ds = 0.5 * dA_ * std::sqrt(0.5 * mass_ * w0_);  // half the nodes' spacing in s
     const auto n = static_cast<std::size_t>(std::ceil(s_max / ds)) + 1;
-    std::vector<double> lp(n);
+    std::vector<double> ys(n);
     for (std::size_t i = 0; i < n; ++i) {
       const double sv = std::min(static_cast<double>(i) * ds, s_max);
-      lp[i] = std::log(std::max(radial_density_direct(sv * sv), 1e-300));
+      ys[i] = sv * sv;
     }
+    std::vector<double> lp = radial_density_direct(ys);
+    for (double& v : lp) v = std::log(std::max(v, 1e-300));
     const Spline sp(lp.data(), lp.size(), 0.0, ds);
-    radial_ds_ = ds / 4;
-    const std::size_t F = 4 * (n - 1) + 1;
+    radial_ds_ = ds / 2;
+    const std::size_t F = 2 * (n - 1) + 1;
     radial_logp_.resize(F);
     radial_slope_.resize(F);
     const double end = ds * static_cast<double>(n - 1) * (1 - 1e-14);
@@ -265,8 +267,10 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
     double Zr = 0;
     for (std::size_t i = 0; i + 1 < F; ++i) {
       const double a = static_cast<double>(i) * radial_ds_;
-      Zr += boost::math::quadrature::gauss<double, 10>::integrate(
-          [&](double s) { return 2 * s * radial_density(s * s); }, a, a + radial_ds_);
+      for (int q = 0; q < 4; ++q) {
+        const double sv = a + gl_x[q] * radial_ds_;
+        Zr += gl_w[q] * radial_ds_ * 2 * sv * radial_density(sv * sv);
+      }
     }
     if (!(Zr > 0) || !std::isfinite(Zr))
       throw messages::not_converged("averaged solver", "radial density is not normalisable");
@@ -388,6 +392,37 @@ double AveragedSteadyState::radial_density(double y) const {
   return radial_density_direct(y);
 }
 
+double AveragedSteadyState::phase_term(std::size_t k, double E, std::size_t lo) const {
+  // E_h,k is smooth in the orbit energy eps = k A^2/2 (slope
+  // 1 - Phi' dx/deps): invert it by cubic Lagrange interpolation of eps
+  // and the time weight as functions of E_h through the four nearest
+  // nodes, which also gives the Jacobian deps/dE_h.
+  const std::size_t J = A_.size() - 1;
+  const std::size_t b = std::min(lo > 0 ? lo - 1 : 0, J - 3);
+  double e[4], eps[4], wt[4];
+  for (std::size_t q = 0; q < 4; ++q) {
+    e[q] = eh_[b + q][k];
+    eps[q] = 0.5 * k_ * A_[b + q] * A_[b + q];
+    wt[q] = wt_[b + q][k];
+  }
+  if (!(e[1] > e[0] && e[2] > e[1] && e[3] > e[2])) return 0.0;
+  double eps_at = 0, slope = 0, w = 0;
+  for (int q = 0; q < 4; ++q) {
+    double basis = 1, dbasis = 0;
+    for (int r = 0; r < 4; ++r) {
+      if (r == q) continue;
+      const double inv = 1.0 / (e[q] - e[r]);
+      dbasis = dbasis * (E - e[r]) * inv + basis * inv;
+      basis *= (E - e[r]) * inv;
+    }
+    eps_at += basis * eps[q];
+    slope += dbasis * eps[q];
+    w += basis * wt[q];
+  }
+  if (!(slope > 0) || !(eps_at >= 0)) return 0.0;
+  return w * std::exp(log_p_at(std::sqrt(2 * eps_at / k_))) * slope;
+}
+
 double AveragedSteadyState::radial_density_direct(double y) const {
   const double E = w0_ * y;
   if (!mean_force_) {
@@ -396,7 +431,7 @@ double AveragedSteadyState::radial_density_direct(double y) const {
     if (A > A_.back() || E < E_min_) return 0.0;
     return w0_ * std::exp(log_p_at(A));
   }
-  // P_y(y) = w0 sum_i wt_i P(E') / (dE_h,i/dE') at the E' where E_h,i(E') = w0 y.
+  // P_y(y) = w0 sum_k wt_k P(E') / (dE_h,k/dE') at the E' where E_h,k(E') = w0 y.
   double s = 0;
   const std::size_t J = A_.size() - 1;
   for (int i = 0; i < phases_; ++i) {
@@ -407,36 +442,28 @@ double AveragedSteadyState::radial_density_direct(double y) const {
       const std::size_t mid = (lo + hi) / 2;
       (eh_[mid][k] <= E ? lo : hi) = mid;
     }
-    // E_h,i is smooth in the orbit energy eps = k A^2/2 (slope
-    // 1 - Phi' dx/deps): invert it by cubic Lagrange interpolation of eps
-    // and the time weight as functions of E_h through the four nearest
-    // nodes, which also gives the Jacobian deps/dE_h.
-    const std::size_t b = std::min(lo > 0 ? lo - 1 : 0, J - 3);
-    double e[4], eps[4], wt[4];
-    for (std::size_t q = 0; q < 4; ++q) {
-      e[q] = eh_[b + q][k];
-      eps[q] = 0.5 * k_ * A_[b + q] * A_[b + q];
-      wt[q] = wt_[b + q][k];
-    }
-    if (!(e[1] > e[0] && e[2] > e[1] && e[3] > e[2])) continue;
-    double eps_at = 0, slope = 0, w = 0;
-    for (int q = 0; q < 4; ++q) {
-      double basis = 1, dbasis = 0;
-      for (int r = 0; r < 4; ++r) {
-        if (r == q) continue;
-        const double inv = 1.0 / (e[q] - e[r]);
-        dbasis = dbasis * (E - e[r]) * inv + basis * inv;
-        basis *= (E - e[r]) * inv;
-      }
-      eps_at += basis * eps[q];
-      slope += dbasis * eps[q];
-      w += basis * wt[q];
-    }
-    if (!(slope > 0) || !(eps_at >= 0)) continue;
-    const double A = std::sqrt(2 * eps_at / k_);
-    s += w * std::exp(log_p_at(A)) * slope;
+    s += phase_term(k, E, lo);
   }
   return w0_ * s;
+}
+
+std::vector<double> AveragedSteadyState::radial_density_direct(const std::vector<double>& y) const {
+  // As above at increasing y: each phase walks its nodes once.
+  std::vector<double> out(y.size(), 0.0);
+  const std::size_t J = A_.size() - 1;
+  for (int i = 0; i < phases_; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    std::size_t lo = 0;
+    for (std::size_t m = 0; m < y.size(); ++m) {
+      const double E = w0_ * y[m];
+      if (E < eh_[0][k]) continue;
+      if (E >= eh_[J][k]) break;
+      while (lo + 1 < J && eh_[lo + 1][k] <= E) ++lo;
+      out[m] += phase_term(k, E, lo);
+    }
+  }
+  for (double& v : out) v *= w0_;
+  return out;
 }
 
 double AveragedSteadyState::radial_max() const {

@@ -124,18 +124,18 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_ker
         double largest = 0;
         for (int j = 0; j < W; ++j) largest = std::max(largest, m[j]);
         if (largest > big)
-        for (int b = 0; b < B; ++b)
-          for (int j = 0; j < W; ++j) {
-            if (std::abs(a[b][j]) > big) {
-              const int l = b * W + j;
-              a[b][j] *= shrink;
-              ap[b][j] *= shrink;
-              e[l] += 400;
-              const double lg = log0[b][j] + e[l] * std::numbers::ln2;
-              const std::size_t i = start + static_cast<std::size_t>(l);
-              wf[b][j] = (i < count && lg > -740.0) ? 2.0 * weight[i] * std::exp(lg) : 0.0;
+          for (int b = 0; b < B; ++b)
+            for (int j = 0; j < W; ++j) {
+              if (std::abs(a[b][j]) > big) {
+                const int l = b * W + j;
+                a[b][j] *= shrink;
+                ap[b][j] *= shrink;
+                e[l] += 400;
+                const double lg = log0[b][j] + e[l] * std::numbers::ln2;
+                const std::size_t i = start + static_cast<std::size_t>(l);
+                wf[b][j] = (i < count && lg > -740.0) ? 2.0 * weight[i] * std::exp(lg) : 0.0;
+              }
             }
-          }
       }
     }
   }

@@ -86,9 +86,9 @@ class AveragedSteadyState {
 
  private:
   struct Orbit {
-    double eps = 0;                     // E' - E_min
-    double c = 0, r = 0;                // centre and half-width of the orbit in x
-    std::vector<double> x, kinetic, w;  // phase nodes: position, p^2/2m, time weight (sum 1)
+    double eps = 0;                            // E' - E_min
+    double c = 0, r = 0;                       // centre and half-width of the orbit in x
+    std::vector<double> x, kinetic, w;         // phase nodes: position, p^2/2m, time weight (sum 1)
     std::vector<CoefficientTable::Sample> at;  // the table at the phase nodes
   };
   Orbit orbit(double A) const;       // orbit of eps = k A^2 / 2
@@ -110,7 +110,7 @@ class AveragedSteadyState {
   std::vector<double> A_;         // orbit labels: eps = k A^2 / 2
   std::vector<double> logp_;      // ln P(E') at the nodes (normalised)
   std::shared_ptr<void> spline_;  // quintic B-spline of logp_ (C^4)
-  // ln P and its slope sampled from the spline on a grid 8 times finer, for
+  // ln P and its slope sampled from the spline on a grid 4 times finer, for
   // fast cubic Hermite evaluation (error far below the spline's own).
   double fine_dA_ = 0.0;
   std::vector<double> fine_logp_, fine_slope_;
@@ -120,7 +120,9 @@ class AveragedSteadyState {
   std::vector<std::vector<double>> eh_, wt_;         // per node and phase: E_h and time weight
   std::vector<double> radial_tail_y_, radial_tail_;  // mass of P_y above y
   double radial_density_direct(double y) const;      // orbit-phase sum (mean force)
-  double radial_ds_ = 0.0;                           // grid of ln P_y in s = sqrt(y)
+  std::vector<double> radial_density_direct(const std::vector<double>& y) const;  // at increasing y
+  double phase_term(std::size_t k, double E, std::size_t lo) const;               // phase k's part, E in node cell lo
+  double radial_ds_ = 0.0;                                                        // grid of ln P_y in s = sqrt(y)
   std::vector<double> radial_logp_, radial_slope_;
   double radial_normalisation_error_ = 0.0;
 };
