@@ -533,7 +533,7 @@ AveragedSolution solve_averaged(const CoefficientSource& source, const Config& c
   // is accurate to ~1e-4 there, plenty for locating a tail) decides, and the
   // half-width needed is extrapolated from the tail's decay in energy
   // (ln of the tail mass is close to linear in E' far out), growing by at
-  // least 1.2 and at most 3 per step.
+  // least 1.2 (1.05 once the tail is below 1e-6) and at most 3 per step.
   constexpr double inside = 0.85;
   while (true) {
     auto grid = symmetric_grid(dev, X);
@@ -544,7 +544,9 @@ AveragedSolution solve_averaged(const CoefficientSource& source, const Config& c
     const double E2 = energy_at(inside * X), E1 = energy_at(0.7 * X);
     const double t2 = 1.0 - probe.cdf(E2), t1 = 1.0 - probe.cdf(E1);
     if (t2 < tail) break;
-    double next = 1.2 * X;
+    // Far in the tail (t2 < 1e-6) the extrapolation is reliable and a small
+    // step suffices; nearer the bulk grow by at least 1.2.
+    double next = (t2 < 1e-6 ? 1.05 : 1.2) * X;
     if (t1 > t2 && t2 > 0) {
       const double slope = (std::log(t2) - std::log(t1)) / (E2 - E1);  // < 0
       const double E = E2 + (std::log(tail) - std::log(t2)) / slope;
