@@ -468,8 +468,12 @@ std::vector<double> AveragedSteadyState::radial_density_direct(const std::vector
 
 double AveragedSteadyState::radial_max() const {
   if (phases_ == 0) throw std::logic_error("AveragedSteadyState built without the radial density");
-  double m = 0;
-  for (double v : eh_.back()) m = std::max(m, v);
+  // With the mean force the top orbit's battery energy varies with the
+  // phase; above its smallest value some phases would be missing from the sum
+  // (a cliff in ln P_y that a spline would ring on), so the support ends
+  // there. The mass cut off is below the table's tail criterion.
+  double m = std::numeric_limits<double>::infinity();
+  for (double v : eh_.back()) m = std::min(m, v);
   return (mean_force_ ? m : energy_max()) / w0_;
 }
 

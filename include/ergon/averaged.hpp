@@ -68,7 +68,8 @@ class AveragedSteadyState {
   // The battery energy E_h = p^2/2m + m w0^2 x^2/2 (includes the zero point):
   // <E_h^k>, k = 1, 2.
   double moment(int k) const;
-  // Density of y = |alpha|^2 = E_h / w0 (int P_y dy = 1) and its support end.
+  // Density of y = |alpha|^2 = E_h / w0 (int P_y dy = 1) and its support end
+  // (where every orbit phase still contributes).
   double radial_density(double y) const;
   double radial_max() const;
   // |Z - 1| of the phase-interpolated P_y before it was renormalised.
