@@ -6,9 +6,12 @@
 #include <cmath>
 #include <complex>
 #include <functional>
+#include <limits>
 #include <numbers>
+#include <vector>
 
 #include "ergon/electronic.hpp"
+#include "simd/exp.hpp"
 
 namespace {
 
@@ -208,6 +211,33 @@ TEST(Electronic, ThresholdSignChangeOfDampingAtOrigin) {
   // gamma(0) > 0 below and < 0 above the paper's threshold (mu_L = -mu_R = V).
   EXPECT_GT(ElectronicModel(paper(4.0)).damping(0.0), 0.0);
   EXPECT_LT(ElectronicModel(paper(4.5)).damping(0.0), 0.0);
+}
+
+TEST(Electronic, VectorExpMatchesTheLibrary) {
+  // The integrands' Fermi factors use the vectorised exp on every kernel this
+  // machine runs: within 2 ulp of std::exp from underflow to overflow.
+  std::vector<double> x;
+  for (double v = -760.0; v <= 700.0; v += 0.37) x.push_back(v);
+  x.insert(x.end(), {0.0, -0.0, 1e-300, -1e-12, 708.5, -708.5, -744.0, -746.0});
+  using Kernel = void (*)(double*, std::size_t);
+  std::vector<std::pair<const char*, Kernel>> kernels{{"dispatched", ergon::simd::exp_inplace},
+                                                      {"sse2", ergon::simd::exp_sse2}};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    kernels.push_back({"avx2", ergon::simd::exp_avx2});
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
+    kernels.push_back({"avx512", ergon::simd::exp_avx512});
+  for (const auto& [name, kernel] : kernels) {
+    std::vector<double> y = x;
+    kernel(y.data(), y.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double ref = std::exp(x[i]);
+      if (ref < std::numeric_limits<double>::min()) {
+        EXPECT_LE(std::abs(y[i]), std::numeric_limits<double>::min()) << name << " x=" << x[i];
+        continue;
+      }
+      EXPECT_LE(std::abs(y[i] - ref), 2 * std::numeric_limits<double>::epsilon() * ref) << name << " x=" << x[i];
+    }
+  }
 }
 
 }  // namespace
