@@ -40,7 +40,7 @@ std::vector<double> fock_kernel(int n_max, double y);
 // (from `tail_mass(y)`, the mass above y) is below `tail` (with a margin).
 int choose_n_max(const std::function<double(double)>& tail_mass, double tail = 1e-12);
 
-// Largest n_max the Fock map accepts (its cost grows as n_max^2: ~30 s at the
+// Largest n_max the Fock map accepts (its cost grows as n_max^2: ~3 s at the
 // limit); a hotter or larger state is refused with fock_too_large.
 inline constexpr int max_fock_states = 50'000;
 
