@@ -71,11 +71,21 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
   o.kinetic.resize(o.x.size());
   o.w.resize(o.x.size());
   o.at.resize(o.x.size());
+  // Phases th_i = (i + 1/2) pi / n are symmetric about pi/2: sin(th_i) and
+  // cos(th_i) for the first half give the second half.
+  std::vector<double> cosines(static_cast<std::size_t>(n)), sines(cosines.size());
+  for (int i = 0; i < (n + 1) / 2; ++i) {
+    const double th = (i + 0.5) * std::numbers::pi / n;
+    const auto a = static_cast<std::size_t>(i), b = static_cast<std::size_t>(n - 1 - i);
+    cosines[a] = std::cos(th);
+    sines[a] = std::sin(th);
+    cosines[b] = -cosines[a];
+    sines[b] = sines[a];
+  }
   double total = 0;
   for (int i = 0; i < n; ++i) {
-    const double th = (i + 0.5) * std::numbers::pi / n;
-    const double s = std::sin(th);
-    const double x = o.c + o.r * std::cos(th);
+    const double s = sines[static_cast<std::size_t>(i)];
+    const double x = o.c + o.r * cosines[static_cast<std::size_t>(i)];
     const CoefficientTable::Sample c = table_->at(x);
     o.at[static_cast<std::size_t>(i)] = c;
     // Kinetic energy; without the mean force exactly eps sin^2.
@@ -139,6 +149,12 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   phases_ = P;
   eh_.assign(J + 1, std::vector<double>(static_cast<std::size_t>(P)));
   wt_.assign(J + 1, std::vector<double>(static_cast<std::size_t>(P)));
+  std::vector<double> phase_cos(static_cast<std::size_t>(P)), phase_sin(phase_cos.size());
+  for (int i = 0; i < P; ++i) {
+    const double th = (i + 0.5) * std::numbers::pi / P;
+    phase_cos[static_cast<std::size_t>(i)] = std::cos(th);
+    phase_sin[static_cast<std::size_t>(i)] = std::sin(th);
+  }
   for (std::size_t j = 0; j <= J; ++j) {
     const Orbit o = orbit(A_[j]);
     const double E = E_min_ + o.eps;
@@ -172,15 +188,14 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
     // Battery energy and time weight at a fixed set of phases, for P_y.
     double total = 0;
     for (int i = 0; i < P; ++i) {
-      const double th = (i + 0.5) * std::numbers::pi / P;
       const auto k = static_cast<std::size_t>(i);
       if (j == 0) {
         eh_[j][k] = E - phi(x_min_);
         wt_[j][k] = 1.0 / P;
         continue;
       }
-      const double x = o.c + o.r * std::cos(th);
-      const double sn = std::sin(th);
+      const double x = o.c + o.r * phase_cos[k];
+      const double sn = phase_sin[k];
       const double Phi = phi(x);
       const double K = mean_force_ ? std::max(o.eps - (0.5 * k_ * x * x + Phi - E_min_), 0.0) : o.eps * sn * sn;
       eh_[j][k] = E - Phi;
