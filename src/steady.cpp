@@ -90,7 +90,7 @@ SteadyState solve_averaged_method(const Config& config, double temperature, cons
 
   const double y_tail = avg.tail_energy(1e-7) / w0;
   const double alpha_max = config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max : auto_alpha_max(y_tail);
-  s.wigner = wigner_from_radial(P_y, alpha_max, config.phase_space.bins);
+  if (control.wigner_grid) s.wigner = wigner_from_radial(P_y, alpha_max, config.phase_space.bins);
   s.radial =
       radial_grid(P_y, alpha_max * alpha_max, std::max(64, static_cast<int>(std::ceil(alpha_max * alpha_max * 4))));
   s.diagnostics = validity_diagnostics(config, table, E1);

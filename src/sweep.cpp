@@ -64,6 +64,7 @@ void solve_sweep_points(const std::vector<Config>& configs, const std::vector<st
     RunControl c;
     c.threads = threads;
     c.stop = control.stop;
+    c.wigner_grid = false;  // a sweep records the radial density, not the Wigner grid
     SweepPoint p;
     p.coordinates = coordinates[k];
     p.config = configs[k];

@@ -42,6 +42,9 @@ struct RunControl {
   int threads = 0;                                // 0 = all cores
   const std::atomic<bool>* stop = nullptr;        // set to abandon the run
   std::function<void(double fraction)> progress;  // called from the calling thread
+  // Whether the deterministic method tabulates the Wigner function on its
+  // grid (SteadyState::wigner; sweeps record the radial density only).
+  bool wigner_grid = true;
 
   // Distribution of one sampler run over processes (MPI; unset: this process
   // runs everything). The sampler runs only the trajectory groups g with
