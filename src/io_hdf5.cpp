@@ -260,7 +260,7 @@ void write_steady_hdf5(const std::string& path, const SteadyState& s, const nloh
       Handle g = w.group(root, "summary");
       for (const auto& [k, v] : summary_values(s)) w.attribute(g.get(), k, v);
     }
-    {
+    if (s.wigner.bins > 0) {  // absent for states computed inside a sweep
       Handle g = w.group(root, "wigner");
       std::vector<double> axis(static_cast<std::size_t>(s.wigner.bins));
       for (int i = 0; i < s.wigner.bins; ++i) axis[static_cast<std::size_t>(i)] = s.wigner.centre(i);

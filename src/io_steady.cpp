@@ -34,7 +34,7 @@ nlohmann::json summary_json(const SteadyState& s, const std::string& command_lin
 }
 
 void write_steady_files(const SteadyState& s, const nlohmann::json& summary, const std::string& dir) {
-  {
+  if (s.wigner.bins > 0) {  // absent for states computed inside a sweep
     CsvTable t({"re_alpha", "im_alpha", "W"});
     for (int i = 0; i < s.wigner.bins; ++i)
       for (int j = 0; j < s.wigner.bins; ++j) t.add_row({s.wigner.centre(i), s.wigner.centre(j), s.wigner.at(i, j)});
