@@ -36,10 +36,10 @@ class AveragedSteadyState {
  public:
   // Solves on orbits that stay inside the table. `resolution` scales the
   // number of orbit nodes and phases (1: the default; the error control
-  // compares with 0.5 and refines by 2 while the change exceeds the
-  // tolerance). Without `with_radial` only P(E'), its moments and the orbit
-  // averages are built (what error control and table sizing need); the
-  // radial-density functions then throw std::logic_error.
+  // compares with 0.5 and refines by 2 while the estimated error, the change
+  // / 15 for this fourth-order scheme, exceeds the tolerance). Without `with_radial` only P(E'), its moments and the
+  // orbit averages are built (what error control and table sizing need); the radial-density functions then throw
+  // std::logic_error.
   AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 1.0,
                       bool with_radial = true);
 
@@ -129,15 +129,16 @@ class AveragedSteadyState {
 };
 
 // A coefficient table wide enough that the averaged stationary density is
-// negligible (< tail) at its edge, and that density. The table grows by
-// factors of 1.5 from 20 x0; throws if 2000 x0 is not enough (an oscillator
-// that the electrons do not confine).
+// negligible (mass < tail beyond 85 % of its half-width), and that density.
+// The table grows from 20 x0 (or the static displacement) to where a coarse
+// solve's tail, extrapolated in energy, falls below `tail`; throws if
+// 2000 x0 is not enough (an oscillator that the electrons do not confine).
 struct AveragedSolution {
   std::shared_ptr<const CoefficientTable> table;
   std::shared_ptr<const AveragedSteadyState> state;
-  // Relative change of <E_h> and <E_h^2> between the last two resolutions
-  // (error control: refined until below averaged.tolerance), or the
-  // normalisation defect of the tabulated P_y if larger.
+  // Estimated relative error of <E_h> and <E_h^2> (their change between the
+  // last two resolutions / 15; refined until below averaged.tolerance), or
+  // the normalisation defect of the tabulated P_y if larger.
   double numerical_error = 0.0;
 };
 AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads,
