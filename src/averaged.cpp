@@ -252,8 +252,8 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   // With the mean force, P_y sums over the orbit phases (radial_density_direct);
   // tabulate ln P_y on a uniform grid in s = sqrt(y), twice as fine as the
   // orbit nodes (each phase walks its nodes once), smooth it with a quintic
-  // spline and sample that twice as finely for
-  // cheap evaluation in the Fock map.
+  // spline and sample that twice as finely again for cheap cubic Hermite
+  // evaluation in the Fock map.
   if (mean_force_ && with_radial) {
     const double s_max = std::sqrt(radial_max());
     const double ds = 0.5 * dA_ * std::sqrt(0.5 * mass_ * w0_);  // half the nodes' spacing in s
@@ -277,8 +277,9 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       radial_slope_[i] = sp.prime(sv);
     }
     // The phase interpolation in radial_density_direct leaves the tabulated
-    // P_y normalised only to ~1e-6; renormalise it exactly (Gauss-Legendre on
-    // every Hermite cell, dy = 2 s ds) so the Fock populations sum to one.
+    // P_y normalised to ~1e-10; renormalise it exactly (4-point
+    // Gauss-Legendre on every Hermite cell, dy = 2 s ds) so the Fock
+    // populations sum to one.
     double Zr = 0;
     for (std::size_t i = 0; i + 1 < F; ++i) {
       const double a = static_cast<double>(i) * radial_ds_;

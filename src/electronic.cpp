@@ -10,9 +10,6 @@
 #include <limits>
 #include <numbers>
 #include <vector>
-#if defined(__SSE2__)
-#include <xmmintrin.h>
-#endif
 
 #include "ergon/config.hpp"
 #include "ergon/errors.hpp"
@@ -208,16 +205,6 @@ const KronrodRule& kronrod_rule() {
   return rule;
 }
 
-// Integrals over the real line of the K components of f (f(w, out) fills
-// out[0..K-1]), split at the breakpoints: a globally adaptive bisection
-// (QUADPACK-style: always refine the piece with the largest error) with the
-// 31-point Gauss-Kronrod rule, sharing every evaluation of f among the
-// components. The two outer pieces are mapped to finite intervals,
-// w = a + t/(1-t). Each component's tolerance is referred to its own L1
-// norm over the line; the piece refined next is the one whose worst
-// component error, in units of that component's tolerance, is largest. A
-// piece whose error stops shrinking when split has reached rounding and is
-// not refined further.
 // Frequencies and values of one rule application: f(w, values) fills
 // values[i][k] with component k at w[i] (node-major, so that the rule's sums
 // run over the components as one vector).
@@ -225,8 +212,6 @@ using Nodes = std::array<double, kLanes>;
 template <std::size_t K>
 using NodeValues = std::array<std::array<double, K>, kLanes>;  // [node][component]
 
-// Kronrod and Gauss sums and the L1 norm of each component over the nodes
-// (node-major: the K sums advance together as independent chains).
 // Kronrod and Gauss sums and the L1 norm of each component over the nodes
 // (node-major: the K sums advance together, one vector lane per component).
 template <std::size_t K>
@@ -275,6 +260,15 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void rule_sums(cons
   std::memcpy(l1.data(), &c, sizeof c);
 }
 
+// Integrals over the real line of the K components of f, split at the
+// breakpoints: a globally adaptive bisection (QUADPACK-style: always refine
+// the piece with the largest error) with the 31-point Gauss-Kronrod rule,
+// sharing every evaluation of f among the components. The two outer pieces
+// are mapped to finite intervals, w = a + t/(1-t). Each component's
+// tolerance is referred to its own L1 norm over the line; the piece refined
+// next is the one whose worst component error, in units of that component's
+// tolerance, is largest. A piece whose error stops shrinking when split has
+// reached rounding and is not refined further.
 template <std::size_t K, class Fn>
 std::array<double, K> integrate_line(Fn&& f, const std::vector<double>& bp, const QuadratureOptions& opt) {
   using Vec = std::array<double, K>;
@@ -507,24 +501,9 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void node_integrand
     for (unsigned k = 0; k < 8; ++k) out[i][k] = t[k][i];
 }
 
-// Far in the mapped tails the Fermi factors and their products pass through
-// subnormal numbers, which cost ~100 cycles per operation on x86 and carry
-// nothing at a tolerance of 1e-11 of the L1 norm: flush them to zero (MXCSR
-// FTZ and DAZ) for the duration of one node's quadrature, on this thread.
-struct FlushDenormals {
-#if defined(__SSE2__)
-  unsigned saved = _mm_getcsr();
-  FlushDenormals() { _mm_setcsr(saved | 0x8040u); }
-  ~FlushDenormals() { _mm_setcsr(saved); }
-#endif
-  FlushDenormals(const FlushDenormals&) = delete;
-  FlushDenormals& operator=(const FlushDenormals&) = delete;
-};
-
 // The eight integrals behind a table node at level eps_x = e, from one
 // adaptive pass.
 std::array<double, 8> node_integrals(const Device& device, double e, const QuadratureOptions& options) {
-  const FlushDenormals flush;
   return integrate_line<8>([&](const Nodes& w, NodeValues<8>& out) { node_integrands(device, e, w, out); },
                            breakpoints(device, e), options);
 }
