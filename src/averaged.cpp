@@ -24,11 +24,11 @@ constexpr std::array<double, 4> gl_w = {0.5 * 0.3478548451374538, 0.5 * 0.652145
                                         0.5 * 0.3478548451374538};
 
 // Phase nodes for orbit averages: the midpoint rule in the phase is spectrally
-// accurate for smooth integrands, and the coefficients vary on ~20 table
-// cells (natural_spacing), so one node per cell of the orbit's half-width is
-// ample (orbit averages change by < 1e-11 relative when it is quadrupled).
+// accurate for smooth integrands, and the coefficients vary on ~10 table
+// cells (natural_spacing), so two nodes per cell of the orbit's half-width
+// are ample (orbit averages change by < 1e-11 relative when quadrupled).
 int phase_count(double r, double h, double resolution) {
-  return std::max(32, static_cast<int>(std::ceil(resolution * r / h)));
+  return std::max(32, static_cast<int>(std::ceil(2 * resolution * r / h)));
 }
 
 }  // namespace
@@ -128,7 +128,7 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   const double half_width = std::min(x_min_ - table.x_min(), table.x_max() - x_min_);
   if (!(half_width > 0)) throw messages::usage("the averaged solver needs a coefficient table around x = 0");
   // Orbit labels: eps = k A^2 / 2; orbits are kept 5 % inside the table.
-  dA_ = h / (2 * resolution);
+  dA_ = h / (4 * resolution);
   const auto J = static_cast<std::size_t>(std::floor(0.95 * half_width / dA_));
   if (J < 8) throw messages::usage("the coefficient table is too small for the averaged solver");
   A_.resize(J + 1);

@@ -237,27 +237,39 @@ void rule_sums(const KronrodRule& rule, const NodeValues<K>& v, const Nodes& jac
                std::array<double, K>& gauss, std::array<double, K>& l1) {
   rule_sums_of<K>(rule, v, jac, value, gauss, l1);
 }
-// The table's eight components as one vector of eight doubles (GCC/Clang
-// vector extension: left to itself the compiler vectorises over the nodes
-// and then has to add in order), compiled for AVX-512 and AVX2 as well.
+// The table's twelve components as vectors of eight and four doubles
+// (GCC/Clang vector extension: left to itself the compiler vectorises over
+// the nodes and then has to add in order), compiled for AVX-512 and AVX2 as
+// well.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void rule_sums(const KronrodRule& rule,
-                                                                            const NodeValues<8>& v, const Nodes& jac,
-                                                                            std::array<double, 8>& value,
-                                                                            std::array<double, 8>& gauss,
-                                                                            std::array<double, 8>& l1) {
+                                                                            const NodeValues<12>& v, const Nodes& jac,
+                                                                            std::array<double, 12>& value,
+                                                                            std::array<double, 12>& gauss,
+                                                                            std::array<double, 12>& l1) {
   using V8 = double __attribute__((vector_size(64)));
+  using V4 = double __attribute__((vector_size(32)));
   V8 a{}, b{}, c{};
+  V4 a4{}, b4{}, c4{};
   for (unsigned i = 0; i < kLanes; ++i) {
     V8 y;
+    V4 y4;
     std::memcpy(&y, v[i].data(), sizeof y);
+    std::memcpy(&y4, v[i].data() + 8, sizeof y4);
     y *= jac[i];
+    y4 *= jac[i];
     a += rule.kronrod[i] * y;
     b += rule.gauss[i] * y;
     c += rule.kronrod[i] * (y < 0 ? -y : y);
+    a4 += rule.kronrod[i] * y4;
+    b4 += rule.gauss[i] * y4;
+    c4 += rule.kronrod[i] * (y4 < 0 ? -y4 : y4);
   }
   std::memcpy(value.data(), &a, sizeof a);
   std::memcpy(gauss.data(), &b, sizeof b);
   std::memcpy(l1.data(), &c, sizeof c);
+  std::memcpy(value.data() + 8, &a4, sizeof a4);
+  std::memcpy(gauss.data() + 8, &b4, sizeof b4);
+  std::memcpy(l1.data() + 8, &c4, sizeof c4);
 }
 
 // Integrals over the real line of the K components of f, split at the
@@ -459,14 +471,17 @@ __attribute__((always_inline)) inline void lead_nodes(const Device& device, cons
   occupation_nodes(device.right, w, eR, R);
 }
 
-// The eight table integrands at the nodes of one rule application (level
-// eps_x = e): <c^dag c>, D, gamma, I and their eps_x-derivatives, without
-// prefactors. Compiled for AVX-512 and AVX2 as well, picked at run time.
+// The twelve table integrands at the nodes of one rule application (level
+// eps_x = e): <c^dag c>, D, gamma, I and their first and second
+// eps_x-derivatives, without prefactors. Compiled for AVX-512 and AVX2 as
+// well, picked at run time.
+constexpr std::size_t kNode = 12;
 __attribute__((target_clones("avx512f", "avx2", "default"))) void node_integrands(const Device& device, double e,
-                                                                                  const Nodes& w, NodeValues<8>& out) {
+                                                                                  const Nodes& w,
+                                                                                  NodeValues<kNode>& out) {
   LeadNodes L, R;
   lead_nodes(device, w, L, R);
-  double t[8][kLanes];  // component-major for the vectorised loop, transposed at the end
+  double t[kNode][kLanes];  // component-major for the vectorised loop, transposed at the end
   for (unsigned i = 0; i < kLanes; ++i) {
     // G = 1 / (w - e - Sigma), A = |G|^2, g1 = G (1 - dSigma/dw).
     const double zr = w[i] - e - (L.sigma_re[i] + R.sigma_re[i]), zi = -(L.sigma_im[i] + R.sigma_im[i]);
@@ -475,10 +490,15 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void node_integrand
     const double A = inv;  // |G|^2 = 1 / |z|^2
     const double ur = 1.0 - (L.dsigma_re[i] + R.dsigma_re[i]), ui = -(L.dsigma_im[i] + R.dsigma_im[i]);
     const double g1r = Gr * ur - Gi * ui, g1i = Gr * ui + Gi * ur;
-    const double dA = -2.0 * A * g1r;                           // dA/dw
-    const double dA_de = 2.0 * A * Gr;                          // dA/d eps_x
-    const double Gg1r = Gr * g1r - Gi * g1i;                    // Re(G g1)
-    const double ddA_de = -2.0 * dA_de * g1r - 2.0 * A * Gg1r;  // d/d eps_x of dA/dw
+    const double dA = -2.0 * A * g1r;                                     // dA/dw
+    const double dA_de = 2.0 * A * Gr;                                    // dA/d eps_x
+    const double Gg1r = Gr * g1r - Gi * g1i, Gg1i = Gr * g1i + Gi * g1r;  // G g1
+    const double ddA_de = -2.0 * dA_de * g1r - 2.0 * A * Gg1r;            // d/d eps_x of dA/dw
+    // Second eps_x-derivatives (dG/d eps_x = G^2, d(G g1)/d eps_x = 2 G^2 g1).
+    const double G2r = Gr * Gr - Gi * Gi;                                           // Re G^2
+    const double G2g1r = Gr * Gg1r - Gi * Gg1i;                                     // Re(G^2 g1)
+    const double A_ee = 4.0 * A * Gr * Gr + 2.0 * A * G2r;                          // d^2A/d eps_x^2
+    const double A_wee = -2.0 * A_ee * g1r - 4.0 * dA_de * Gg1r - 4.0 * A * G2g1r;  // of dA/dw
     const double gl = L.kappa[i] * L.f[i] + R.kappa[i] * R.f[i];
     const double gg = L.kappa[i] * L.h[i] + R.kappa[i] * R.h[i];
     const double dgg = L.dkappa[i] * L.h[i] - L.kappa[i] * L.df[i] + R.dkappa[i] * R.h[i] - R.kappa[i] * R.df[i];
@@ -496,16 +516,20 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void node_integrand
     t[5][i] = 2.0 * A * dA_de * gl * gg;
     t[6][i] = dA_de * gl * force + A * gl * (ddA_de * gg + dA_de * dgg);
     t[7][i] = kk * dA_de * bias;
+    t[8][i] = A_ee * gl;
+    t[9][i] = 2.0 * (dA_de * dA_de + A * A_ee) * gl * gg;
+    t[10][i] = gl * gg * (A_ee * dA + 2.0 * dA_de * ddA_de + A * A_wee) + gl * dgg * 2.0 * (dA_de * dA_de + A * A_ee);
+    t[11][i] = kk * A_ee * bias;
   }
   for (unsigned i = 0; i < kLanes; ++i)
-    for (unsigned k = 0; k < 8; ++k) out[i][k] = t[k][i];
+    for (unsigned k = 0; k < kNode; ++k) out[i][k] = t[k][i];
 }
 
-// The eight integrals behind a table node at level eps_x = e, from one
+// The twelve integrals behind a table node at level eps_x = e, from one
 // adaptive pass.
-std::array<double, 8> node_integrals(const Device& device, double e, const QuadratureOptions& options) {
-  return integrate_line<8>([&](const Nodes& w, NodeValues<8>& out) { node_integrands(device, e, w, out); },
-                           breakpoints(device, e), options);
+std::array<double, kNode> node_integrals(const Device& device, double e, const QuadratureOptions& options) {
+  return integrate_line<kNode>([&](const Nodes& w, NodeValues<kNode>& out) { node_integrands(device, e, w, out); },
+                               breakpoints(device, e), options);
 }
 
 }  // namespace
@@ -655,22 +679,28 @@ CoefficientSlopes ElectronicModel::slopes(double x) const {
   return s;
 }
 
-std::pair<Coefficients, CoefficientSlopes> ElectronicModel::node(double x) const {
-  const std::array<double, 8> integrals = node_integrals(device_, level(x), options_);
+CoefficientNode ElectronicModel::node(double x) const {
+  const std::array<double, kNode> integrals = node_integrals(device_, level(x), options_);
   const double m = device_.oscillator.mass, F2 = F_ * F_;
-  Coefficients c;
+  CoefficientNode r;
+  Coefficients& c = r.values;
   c.x = x;
   c.n = inv_two_pi * integrals[0] - N0_;
   c.D = F2 * inv_two_pi * integrals[1];
   c.gamma = F2 * inv_two_pi * integrals[2] / m;
   c.current = inv_two_pi * integrals[3];
   // d/dx = -F d/d(eps_x).
-  CoefficientSlopes s;
+  CoefficientSlopes& s = r.slopes;
   s.dn = -F_ * inv_two_pi * integrals[4];
   s.dD = -F_ * F2 * inv_two_pi * integrals[5];
   s.dgamma = -F_ * F2 * inv_two_pi / m * integrals[6];
   s.dcurrent = -F_ * inv_two_pi * integrals[7];
-  return {c, s};
+  CoefficientCurvatures& k = r.curvatures;
+  k.d2n = F2 * inv_two_pi * integrals[8];
+  k.d2D = F2 * F2 * inv_two_pi * integrals[9];
+  k.d2gamma = F2 * F2 * inv_two_pi / m * integrals[10];
+  k.d2current = F2 * inv_two_pi * integrals[11];
+  return r;
 }
 
 }  // namespace ergon

@@ -13,20 +13,35 @@
 namespace ergon {
 namespace {
 
-// Cubic Hermite basis on t in [0, 1].
-struct Hermite {
-  double h00, h10, h01, h11;
+// Quintic Hermite basis on t in [0, 1]: the interpolant of values y, slopes
+// y' and curvatures y'' at both ends is
+//   v0 y0 + s0 h y0' + c0 h^2 y0'' + v1 y1 + s1 h y1' + c1 h^2 y1''.
+struct Quintic {
+  double v0, s0, c0, v1, s1, c1;
 };
 
-Hermite basis(double t) {
-  const double t2 = t * t, t3 = t2 * t;
-  return {2 * t3 - 3 * t2 + 1, t3 - 2 * t2 + t, -2 * t3 + 3 * t2, t3 - t2};
+Quintic basis(double t) {
+  const double t2 = t * t, t3 = t2 * t, t4 = t3 * t, t5 = t4 * t;
+  return {1 - 10 * t3 + 15 * t4 - 6 * t5, t - 6 * t3 + 8 * t4 - 3 * t5, 0.5 * (t2 - 3 * t3 + 3 * t4 - t5),
+          10 * t3 - 15 * t4 + 6 * t5,     -4 * t3 + 7 * t4 - 3 * t5,    0.5 * (t3 - 2 * t4 + t5)};
 }
 
-// int_0^t of the basis functions.
-Hermite basis_integral(double t) {
+// d/dt of the basis functions.
+Quintic basis_slope(double t) {
   const double t2 = t * t, t3 = t2 * t, t4 = t3 * t;
-  return {t4 / 2 - t3 + t, t4 / 4 - 2 * t3 / 3 + t2 / 2, -t4 / 2 + t3, t4 / 4 - t3 / 3};
+  return {-30 * t2 + 60 * t3 - 30 * t4, 1 - 18 * t2 + 32 * t3 - 15 * t4, t - 4.5 * t2 + 6 * t3 - 2.5 * t4,
+          30 * t2 - 60 * t3 + 30 * t4,  -12 * t2 + 28 * t3 - 15 * t4,    1.5 * t2 - 4 * t3 + 2.5 * t4};
+}
+
+// int_0^t of the basis functions (at t = 1: 1/2, 1/10, 1/120, 1/2, -1/10, 1/120).
+Quintic basis_integral(double t) {
+  const double t2 = t * t, t3 = t2 * t, t4 = t3 * t, t5 = t4 * t, t6 = t5 * t;
+  return {t - 2.5 * t4 + 3 * t5 - t6,
+          0.5 * t2 - 1.5 * t4 + 1.6 * t5 - 0.5 * t6,
+          t3 / 6 - 0.375 * t4 + 0.3 * t5 - t6 / 12,
+          2.5 * t4 - 3 * t5 + t6,
+          -t4 + 1.4 * t5 - 0.5 * t6,
+          0.125 * t4 - 0.2 * t5 + t6 / 12};
 }
 
 }  // namespace
@@ -57,9 +72,10 @@ Scale smallest_scale(const Device& device) {
 }  // namespace
 
 double natural_spacing(const Device& device) {
-  // A twentieth of the smallest scale, as a length; never coarser than half
-  // the zero-point length x0, so weak coupling still resolves the orbits.
-  return std::min(0.05 * smallest_scale(device).value / std::abs(device.oscillator.F()), 0.5 * device.oscillator.x0());
+  // A tenth of the smallest scale, as a length (quintic Hermite: about 1e-10
+  // of each function's size at the paper's parameters); never coarser than
+  // half the zero-point length x0, so weak coupling still resolves the orbits.
+  return std::min(0.1 * smallest_scale(device).value / std::abs(device.oscillator.F()), 0.5 * device.oscillator.x0());
 }
 
 TableGrid symmetric_grid(const Device& device, double half_width) {
@@ -78,7 +94,7 @@ CoefficientSource electronic_source(const ElectronicModel& model) {
   CoefficientSource s;
   s.values = [&model](double x) { return model.coefficients(x); };
   s.slopes = [&model](double x) { return model.slopes(x); };
-  s.node = [&model](double x) { return model.node(x); };
+  s.node = [&model](double x) { return model.node(x); };  // all three in one pass
   s.F = model.F();
   s.mass = model.device().oscillator.mass;
   s.w0 = model.device().oscillator.w0;
@@ -104,21 +120,23 @@ CoefficientTable CoefficientTable::extended(const CoefficientSource& source, con
 
 void CoefficientTable::fill(const CoefficientSource& source, int threads, const CoefficientTable* known) {
   const auto m = static_cast<std::size_t>(grid_.points());
-  for (auto* v : {&n_, &dn_, &D_, &dD_, &gamma_, &dgamma_, &I_, &dI_}) v->assign(m, 0.0);
+  for (Column* c : {&n_, &D_, &gamma_, &I_}) {
+    c->y.assign(m, 0.0);
+    c->dy.assign(m, 0.0);
+    c->d2y.assign(m, 0.0);
+  }
   // Nodes that `known` already has are copied.
   std::vector<int> todo;
   for (int i = 0; i < grid_.points(); ++i) {
     const long g = grid_.first + i;
     if (known && g >= known->grid_.first && g <= known->grid_.last) {
       const auto k = static_cast<std::size_t>(i), s = static_cast<std::size_t>(g - known->grid_.first);
-      n_[k] = known->n_[s];
-      D_[k] = known->D_[s];
-      gamma_[k] = known->gamma_[s];
-      I_[k] = known->I_[s];
-      dn_[k] = known->dn_[s];
-      dD_[k] = known->dD_[s];
-      dgamma_[k] = known->dgamma_[s];
-      dI_[k] = known->dI_[s];
+      for (auto [to, from] : {std::pair{&n_, &known->n_}, std::pair{&D_, &known->D_},
+                              std::pair{&gamma_, &known->gamma_}, std::pair{&I_, &known->I_}}) {
+        to->y[k] = from->y[s];
+        to->dy[k] = from->dy[s];
+        to->d2y[k] = from->d2y[s];
+      }
     } else {
       todo.push_back(i);
     }
@@ -127,25 +145,42 @@ void CoefficientTable::fill(const CoefficientSource& source, int threads, const 
     if (source.stop && source.stop->load(std::memory_order_relaxed)) return;
     const int i = todo[static_cast<std::size_t>(j)];
     const double x = grid_.node(i);
-    const auto [c, s] = source.node ? source.node(x) : std::pair{source.values(x), source.slopes(x)};
     const auto k = static_cast<std::size_t>(i);
-    n_[k] = c.n;
-    D_[k] = c.D;
-    gamma_[k] = c.gamma;
-    I_[k] = c.current;
-    dn_[k] = s.dn;
-    dD_[k] = s.dD;
-    dgamma_[k] = s.dgamma;
-    dI_[k] = s.dcurrent;
+    CoefficientNode node;
+    if (source.node) {
+      node = source.node(x);
+    } else {
+      node.values = source.values(x);
+      node.slopes = source.slopes(x);
+    }
+    const Coefficients& c = node.values;
+    const CoefficientSlopes& s = node.slopes;
+    const CoefficientCurvatures& q = node.curvatures;
+    n_.y[k] = c.n, n_.dy[k] = s.dn, n_.d2y[k] = q.d2n;
+    D_.y[k] = c.D, D_.dy[k] = s.dD, D_.d2y[k] = q.d2D;
+    gamma_.y[k] = c.gamma, gamma_.dy[k] = s.dgamma, gamma_.d2y[k] = q.d2gamma;
+    I_.y[k] = c.current, I_.dy[k] = s.dcurrent, I_.d2y[k] = q.d2current;
   });
   if (source.stop && source.stop->load()) throw messages::interrupted();
+  const double h = grid_.spacing();
+  if (!source.node) {
+    // A source without curvatures: central differences of the slopes
+    // (one-sided at the ends), which keeps the interpolation error O(h^4).
+    for (Column* c : {&n_, &D_, &gamma_, &I_})
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t lo = i == 0 ? 0 : i - 1, hi = i + 1 == m ? i : i + 1;
+        c->d2y[i] = (c->dy[hi] - c->dy[lo]) / (static_cast<double>(hi - lo) * h);
+      }
+  }
   // Cumulative integral of the Hermite interpolant of <n> from x = 0 (or the
   // first node when 0 is outside), summed outwards: the same bits for every
   // table extent.
-  const double h = grid_.spacing();
   cumulative_.assign(m, 0.0);
   const auto zero = static_cast<std::size_t>(std::clamp(-grid_.first, 0L, grid_.last - grid_.first));
-  auto cell = [&](std::size_t i) { return h * (0.5 * (n_[i] + n_[i + 1]) + h * (dn_[i] - dn_[i + 1]) / 12.0); };
+  auto cell = [&](std::size_t i) {
+    return h * (0.5 * (n_.y[i] + n_.y[i + 1]) + h * (n_.dy[i] - n_.dy[i + 1]) / 10.0 +
+                h * h * (n_.d2y[i] + n_.d2y[i + 1]) / 120.0);
+  };
   for (std::size_t i = zero + 1; i < m; ++i) cumulative_[i] = cumulative_[i - 1] + cell(i - 1);
   for (std::size_t i = zero; i-- > 0;) cumulative_[i] = cumulative_[i + 1] - cell(i);
 }
@@ -167,45 +202,44 @@ std::size_t CoefficientTable::locate(double x, double& t) const {
   return static_cast<std::size_t>(i - grid_.first);
 }
 
-double CoefficientTable::eval(const std::vector<double>& y, const std::vector<double>& dy, double x) const {
-  double t = 0.0;
-  const std::size_t i = locate(x, t);
-  const double h = grid_.h;
-  const Hermite b = basis(t);
-  return b.h00 * y[i] + b.h10 * h * dy[i] + b.h01 * y[i + 1] + b.h11 * h * dy[i + 1];
+namespace {
+
+// The quintic Hermite combination of a column's cell i with basis b.
+double combine(const Quintic& b, const std::vector<double>& y, const std::vector<double>& dy,
+               const std::vector<double>& d2y, std::size_t i, double h) {
+  return b.v0 * y[i] + b.s0 * h * dy[i] + b.c0 * h * h * d2y[i] + b.v1 * y[i + 1] + b.s1 * h * dy[i + 1] +
+         b.c1 * h * h * d2y[i + 1];
 }
 
-double CoefficientTable::eval_slope(const std::vector<double>& y, const std::vector<double>& dy, double x) const {
+}  // namespace
+
+double CoefficientTable::eval(const Column& c, double x) const {
   double t = 0.0;
   const std::size_t i = locate(x, t);
-  const double h = grid_.h;
-  // Derivatives of the Hermite basis with respect to t, divided by h.
-  const double d00 = 6 * t * t - 6 * t, d10 = 3 * t * t - 4 * t + 1, d01 = -d00, d11 = 3 * t * t - 2 * t;
-  return (d00 * y[i] + d01 * y[i + 1]) / h + d10 * dy[i] + d11 * dy[i + 1];
+  return combine(basis(t), c.y, c.dy, c.d2y, i, grid_.h);
+}
+
+double CoefficientTable::eval_slope(const Column& c, double x) const {
+  double t = 0.0;
+  const std::size_t i = locate(x, t);
+  return combine(basis_slope(t), c.y, c.dy, c.d2y, i, grid_.h) / grid_.h;
 }
 
 double CoefficientTable::potential(double x) const {
   double t = 0.0;
   const std::size_t i = locate(x, t);
   const double h = grid_.h;
-  const Hermite b = basis_integral(t);
-  const double integral =
-      cumulative_[i] + h * (b.h00 * n_[i] + b.h10 * h * dn_[i] + b.h01 * n_[i + 1] + b.h11 * h * dn_[i + 1]);
-  return -F_ * integral;
+  return -F_ * (cumulative_[i] + h * combine(basis_integral(t), n_.y, n_.dy, n_.d2y, i, h));
 }
 
 CoefficientTable::Sample CoefficientTable::at(double x) const {
   double t = 0.0;
   const std::size_t i = locate(x, t);
   const double h = grid_.h;
-  const Hermite b = basis(t);
-  auto value = [&](const std::vector<double>& y, const std::vector<double>& dy) {
-    return b.h00 * y[i] + b.h10 * h * dy[i] + b.h01 * y[i + 1] + b.h11 * h * dy[i + 1];
-  };
-  const Hermite c = basis_integral(t);
-  const double integral =
-      cumulative_[i] + h * (c.h00 * n_[i] + c.h10 * h * dn_[i] + c.h01 * n_[i + 1] + c.h11 * h * dn_[i + 1]);
-  return {value(n_, dn_), value(D_, dD_), value(gamma_, dgamma_), value(I_, dI_), -F_ * integral};
+  const Quintic b = basis(t);
+  auto value = [&](const Column& c) { return combine(b, c.y, c.dy, c.d2y, i, h); };
+  const double integral = cumulative_[i] + h * combine(basis_integral(t), n_.y, n_.dy, n_.d2y, i, h);
+  return {value(n_), value(D_), value(gamma_), value(I_), -F_ * integral};
 }
 
 }  // namespace ergon

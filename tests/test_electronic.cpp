@@ -207,6 +207,25 @@ TEST(Electronic, SlopesMatchFiniteDifferences) {
   }
 }
 
+TEST(Electronic, CurvaturesMatchFiniteDifferencesOfTheSlopes) {
+  // The table node's second x-derivatives (quintic tables) against 4th-order
+  // central differences of the independently integrated slopes.
+  for (double V : {0.0, 6.0, 16.0}) {
+    const ElectronicModel m(paper(V));
+    const double h = 1e-2;
+    for (double x : {-40.0, -9.0, 0.5, 14.0, 60.0}) {
+      const auto q = m.node(x).curvatures;
+      auto fd = [&](auto f) { return (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h); };
+      const auto s = [&](double y) { return m.slopes(y); };
+      const double D = m.diffusion(x);
+      EXPECT_NEAR(q.d2n, fd([&](double y) { return s(y).dn; }), 1e-8 * 1e-2) << V << " " << x;
+      EXPECT_NEAR(q.d2D, fd([&](double y) { return s(y).dD; }), 1e-8 * D * 1e-2) << V << " " << x;
+      EXPECT_NEAR(q.d2gamma, fd([&](double y) { return s(y).dgamma; }), 1e-8 * D * 1e-2) << V << " " << x;
+      EXPECT_NEAR(q.d2current, fd([&](double y) { return s(y).dcurrent; }), 1e-8 * 1e-2) << V << " " << x;
+    }
+  }
+}
+
 TEST(Electronic, ThresholdSignChangeOfDampingAtOrigin) {
   // gamma(0) > 0 below and < 0 above the paper's threshold (mu_L = -mu_R = V).
   EXPECT_GT(ElectronicModel(paper(4.0)).damping(0.0), 0.0);

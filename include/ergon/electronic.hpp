@@ -8,7 +8,6 @@
 #pragma once
 
 #include <complex>
-#include <utility>
 
 #include "ergon/parameters.hpp"
 
@@ -29,6 +28,21 @@ struct CoefficientSlopes {
   double dD = 0.0;        // dD/dx
   double dgamma = 0.0;    // dgamma/dx
   double dcurrent = 0.0;  // dI/dx
+};
+
+// Second x-derivatives of the coefficients (quintic Hermite tables).
+struct CoefficientCurvatures {
+  double d2n = 0.0;        // d^2<n>_x/dx^2
+  double d2D = 0.0;        // d^2D/dx^2
+  double d2gamma = 0.0;    // d^2gamma/dx^2
+  double d2current = 0.0;  // d^2I/dx^2
+};
+
+// A table node: values, slopes and curvatures at one x.
+struct CoefficientNode {
+  Coefficients values;
+  CoefficientSlopes slopes;
+  CoefficientCurvatures curvatures;
 };
 
 // Quadrature controls: relative tolerance per integral, referred to the
@@ -76,11 +90,11 @@ class ElectronicModel {
 
   Coefficients coefficients(double x) const;
   CoefficientSlopes slopes(double x) const;
-  // Values and slopes together from one quadrature pass that shares every
-  // evaluation of the Green function among the eight integrands (what
-  // coefficient tables use; equal to coefficients() and slopes() within the
-  // quadrature tolerance).
-  std::pair<Coefficients, CoefficientSlopes> node(double x) const;
+  // Values, slopes and curvatures together from one quadrature pass that
+  // shares every evaluation of the Green function among the twelve
+  // integrands (what coefficient tables use; equal to coefficients() and
+  // slopes() within the quadrature tolerance).
+  CoefficientNode node(double x) const;
 
  private:
   Device device_;

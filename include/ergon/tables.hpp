@@ -1,7 +1,7 @@
 // Stage 3: coefficient tables. The electronic coefficients <n>_x, D(x),
-// gamma(x) and I(x) on a uniform x grid, with their analytic x-derivatives,
-// interpolated by cubic Hermite polynomials (error O(h^4); measured in
-// tests/test_tables.cpp and stated in docs/model.md).
+// gamma(x) and I(x) on a uniform x grid, with their analytic first and
+// second x-derivatives, interpolated by quintic Hermite polynomials (error
+// O(h^6); measured in tests/test_tables.cpp and stated in docs/model.md).
 #pragma once
 
 #include <atomic>
@@ -45,8 +45,10 @@ TableGrid symmetric_grid(const Device& device, double half_width);
 struct CoefficientSource {
   std::function<Coefficients(double x)> values;
   std::function<CoefficientSlopes(double x)> slopes;
-  // Optional: both at once (cheaper for the electronic model); used when set.
-  std::function<std::pair<Coefficients, CoefficientSlopes>(double x)> node;
+  // Optional: values, slopes and curvatures at once (the electronic model's
+  // one-pass node); used when set. Without it the curvatures are central
+  // differences of the slopes (interpolation error O(h^4) instead of O(h^6)).
+  std::function<CoefficientNode(double x)> node;
   double F = 0.0, mass = 1.0, w0 = 1.0;
   // When set, filling a table stops early and throws interrupted().
   const std::atomic<bool>* stop = nullptr;
@@ -75,13 +77,13 @@ class CoefficientTable {
   bool contains(double x) const { return x >= x_min() && x <= x_max(); }
 
   // Interpolated values; x must lie in [x_min, x_max].
-  double n(double x) const { return eval(n_, dn_, x); }
-  double D(double x) const { return eval(D_, dD_, x); }
-  double gamma(double x) const { return eval(gamma_, dgamma_, x); }
-  double current(double x) const { return eval(I_, dI_, x); }
+  double n(double x) const { return eval(n_, x); }
+  double D(double x) const { return eval(D_, x); }
+  double gamma(double x) const { return eval(gamma_, x); }
+  double current(double x) const { return eval(I_, x); }
   // x-derivatives of the interpolants.
-  double D_slope(double x) const { return eval_slope(D_, dD_, x); }
-  double gamma_slope(double x) const { return eval_slope(gamma_, dgamma_, x); }
+  double D_slope(double x) const { return eval_slope(D_, x); }
+  double gamma_slope(double x) const { return eval_slope(gamma_, x); }
   // Everything at one x with a single cell lookup (what orbit averages use).
   struct Sample {
     double n, D, gamma, current;  // as n(), D(), gamma(), current()
@@ -94,28 +96,32 @@ class CoefficientTable {
   double potential(double x) const;
 
   // Node data (for the fast engine and for output).
-  const std::vector<double>& n_nodes() const { return n_; }
-  const std::vector<double>& dn_nodes() const { return dn_; }
-  const std::vector<double>& D_nodes() const { return D_; }
-  const std::vector<double>& dD_nodes() const { return dD_; }
-  const std::vector<double>& gamma_nodes() const { return gamma_; }
-  const std::vector<double>& dgamma_nodes() const { return dgamma_; }
-  const std::vector<double>& current_nodes() const { return I_; }
+  const std::vector<double>& n_nodes() const { return n_.y; }
+  const std::vector<double>& dn_nodes() const { return n_.dy; }
+  const std::vector<double>& D_nodes() const { return D_.y; }
+  const std::vector<double>& dD_nodes() const { return D_.dy; }
+  const std::vector<double>& gamma_nodes() const { return gamma_.y; }
+  const std::vector<double>& dgamma_nodes() const { return gamma_.dy; }
+  const std::vector<double>& current_nodes() const { return I_.y; }
   double F() const { return F_; }
   double mass() const { return mass_; }
   double w0() const { return w0_; }
 
  private:
+  // One coefficient at the nodes: values, slopes, curvatures.
+  struct Column {
+    std::vector<double> y, dy, d2y;
+  };
   void fill(const CoefficientSource& source, int threads, const CoefficientTable* known);
-  double eval(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
-  double eval_slope(const std::vector<double>& y, const std::vector<double>& dy, double x) const;
+  double eval(const Column& c, double x) const;
+  double eval_slope(const Column& c, double x) const;
   // Cell index and position in the cell, t in [0, 1].
   std::size_t locate(double x, double& t) const;
 
   TableGrid grid_;
   double inv_h_ = 1.0;
   double F_ = 0.0, mass_ = 1.0, w0_ = 1.0;
-  std::vector<double> n_, dn_, D_, dD_, gamma_, dgamma_, I_, dI_;
+  Column n_, D_, gamma_, I_;
   std::vector<double> cumulative_;  // int_0^{x_i} <n> dx
 };
 
