@@ -52,7 +52,8 @@ Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>&
     if (std::abs(y[i] - y[i - 1] - h) > 1e-6 * h) uniform = false;
   std::function<double(double)> f;
   const double y0 = y.front(), y1 = y.back();
-  if (uniform) {
+  // Boost's quintic B-spline needs at least 8 points; shorter tables take makima.
+  if (uniform && P.size() >= 8) {
     auto spline =
         std::make_shared<boost::math::interpolators::cardinal_quintic_b_spline<double>>(P.data(), P.size(), y0, h);
     f = [spline, y0, y1](double v) { return v < y0 || v > y1 ? 0.0 : (*spline)(v); };

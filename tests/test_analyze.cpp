@@ -2,6 +2,9 @@
 // thermal states, and the rejection of malformed inputs.
 #include <gtest/gtest.h>
 
+#include <boost/math/interpolators/makima.hpp>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+
 #include <cmath>
 #include <numbers>
 
@@ -90,6 +93,21 @@ TEST(Analyze, MalformedFilesNameTheLine) {
   }
   EXPECT_THROW(ergon::analyze_populations({0.2, 0.2}, w0, T), ergon::Error);             // trace 0.4
   EXPECT_THROW(ergon::analyze_radial({0, 1, 1, 2}, {1, 1, 1, 1}, w0, T), ergon::Error);  // y not increasing
+  // Short uniform tables (fewer than the quintic spline's 8 points; a fuzz
+  // finding): an unnormalised one is refused with the usual message, a
+  // normalised one is analysed.
+  EXPECT_THROW(ergon::analyze_radial({0, 1, 2, 3}, {1, 0.37, 0, 41.02}, w0, T), ergon::Error);
+  const auto r = ergon::analyze_radial({0, 1, 2, 3}, {0.5, 0.5, 0.25, 0}, w0, T);
+  // The Fock map preserves the integral (sum_n K_n(y) = 1): the trace is the
+  // integral of the makima interpolant through the four points, less what
+  // lies above n_max (the density ends in a kink at y = 3, so p_n decays
+  // slowly: 7e-4 here).
+  boost::math::interpolators::makima<std::vector<double>> interpolant({0, 1, 2, 3}, {0.5, 0.5, 0.25, 0});
+  const double integral = boost::math::quadrature::gauss_kronrod<double, 31>::integrate(
+      [&](double y) { return interpolant(y); }, 0.0, 3.0, 10, 1e-13);
+  EXPECT_LT(r.populations.trace, integral);
+  EXPECT_NEAR(r.populations.trace, integral, 1e-3);
+  for (double p : r.populations.p) EXPECT_TRUE(std::isfinite(p));
 }
 
 }  // namespace
