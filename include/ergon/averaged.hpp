@@ -35,12 +35,14 @@ namespace ergon {
 class AveragedSteadyState {
  public:
   // Solves on orbits that stay inside the table. `resolution` scales the
-  // number of orbit nodes and phases (1: the default; the error control
-  // compares with 0.5 and refines by 2 while the estimated error, the change
-  // / 15 for this fourth-order scheme, exceeds the tolerance). Without `with_radial` only P(E'), its moments and the
-  // orbit averages are built (what error control and table sizing need); the radial-density functions then throw
+  // number of orbit nodes (h / (4 resolution) apart in the label A, h the
+  // table spacing) and phases; solve_averaged starts at 0.5, compares with
+  // 0.25 and refines by 2 while the estimated error (the change / 15; the
+  // scheme is of sixth order) exceeds the tolerance. Without `with_radial`
+  // only P(E'), its moments and the orbit averages are built (what error
+  // control and table sizing need); the radial-density functions then throw
   // std::logic_error.
-  AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 1.0,
+  AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 0.5,
                       bool with_radial = true);
 
   double mass() const { return mass_; }
