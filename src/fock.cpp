@@ -5,11 +5,11 @@
 #include <array>
 #include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
-#include <cstring>
 #include <numbers>
 #include <unsupported/Eigen/FFT>
 
 #include "ergon/errors.hpp"
+#include "simd/laguerre.hpp"
 
 namespace ergon {
 namespace {
@@ -53,96 +53,6 @@ void normalized_laguerre(int k, int n_max, double x, double* out) {
       factor = factor_for();
     }
     out[n + 1] = a * factor;
-  }
-}
-
-// p_n += sum_i weight_i 2 (-1)^n exp(-2 y_i) L_n(4 y_i) for n = 0 .. n_max.
-// The recurrence in n is sequential, so points are processed in groups of
-// 64 lanes (eight vectors of eight, GCC/Clang vector extension) whose
-// recurrences interleave and hide each other's latency; each lane keeps its
-// own binary exponent. The vectors' terms are added lane-wise in a fixed
-// order into one row of eight per n (no reduction across lanes inside the
-// loop), summed over the eight once at the end.
-// Compiled for AVX-512 and AVX2 as well, picked at run time (GCC function
-// multi-versioning).
-__attribute__((target_clones("avx512f", "avx2", "default"))) void accumulate_kernel(const double* y,
-                                                                                    const double* weight,
-                                                                                    std::size_t count, int n_max,
-                                                                                    double* p) {
-  using V8 = double __attribute__((vector_size(64)));
-  constexpr int B = 8, W = 8, L = B * W;
-  constexpr double big = 0x1p400, shrink = 0x1p-400;
-  const auto rows = static_cast<std::size_t>(n_max) + 1;
-  // Rows of eight doubles (a std::vector of the vector type would not keep
-  // its 64-byte alignment), loaded and stored unaligned.
-  std::vector<double> acc(rows * W, 0.0);
-  auto add_row = [&](std::size_t n, const V8& v) {
-    V8 r;
-    std::memcpy(&r, acc.data() + n * W, sizeof r);
-    r += v;
-    std::memcpy(acc.data() + n * W, &r, sizeof r);
-  };
-  for (std::size_t start = 0; start < count; start += L) {
-    V8 a[B], ap[B], x[B], wf[B], log0[B];
-    int e[L];
-    for (int b = 0; b < B; ++b)
-      for (int j = 0; j < W; ++j) {
-        const int l = b * W + j;
-        const std::size_t i = start + static_cast<std::size_t>(l);
-        const bool live = i < count;
-        x[b][j] = live ? 4.0 * y[i] : 0.0;
-        log0[b][j] = -0.5 * x[b][j];
-        e[l] = 0;
-        a[b][j] = 1.0;
-        ap[b][j] = 0.0;
-        wf[b][j] = live ? 2.0 * weight[i] * std::exp(log0[b][j]) : 0.0;
-      }
-    V8 first = wf[0] * a[0];
-    for (int b = 1; b < B; ++b) first += wf[b] * a[b];
-    add_row(0, first);
-    for (int n = 0; n < n_max; ++n) {
-      // L_{n+1} = ((2n + 1 - x) L_n - n L_{n-1}) / (n + 1) = alpha L_n - beta L_{n-1}.
-      const double inv = 1.0 / (n + 1.0), c = (2.0 * n + 1.0) * inv, beta = n * inv;
-      V8 term[B];
-      for (int b = 0; b < B; ++b) {
-        const V8 alpha = c - x[b] * inv;
-        const V8 next = alpha * a[b] - beta * ap[b];
-        ap[b] = a[b];
-        a[b] = next;
-        term[b] = wf[b] * next;
-      }
-      V8 sum = term[0];
-      for (int b = 1; b < B; ++b) sum += term[b];
-      add_row(static_cast<std::size_t>(n) + 1, sum);
-      if ((n & 7) == 7) {
-        // One comparison of the largest |a| first: rescaling is rare.
-        V8 m = a[0] < 0 ? -a[0] : a[0];
-        for (int b = 1; b < B; ++b) {
-          const V8 t = a[b] < 0 ? -a[b] : a[b];
-          m = m > t ? m : t;
-        }
-        double largest = 0;
-        for (int j = 0; j < W; ++j) largest = std::max(largest, m[j]);
-        if (largest > big)
-          for (int b = 0; b < B; ++b)
-            for (int j = 0; j < W; ++j) {
-              if (std::abs(a[b][j]) > big) {
-                const int l = b * W + j;
-                a[b][j] *= shrink;
-                ap[b][j] *= shrink;
-                e[l] += 400;
-                const double lg = log0[b][j] + e[l] * std::numbers::ln2;
-                const std::size_t i = start + static_cast<std::size_t>(l);
-                wf[b][j] = (i < count && lg > -740.0) ? 2.0 * weight[i] * std::exp(lg) : 0.0;
-              }
-            }
-      }
-    }
-  }
-  for (std::size_t n = 0; n < rows; ++n) {
-    const double* r = acc.data() + n * W;
-    const double sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    p[n] += n % 2 == 0 ? sum : -sum;
   }
 }
 
@@ -214,10 +124,25 @@ Populations populations_from_radial(const std::function<double(double)>& radial_
       weight.push_back(0.5 * Rule::weights()[i]);
     }
   const double s_max = std::sqrt(y_max);
-  const double width = std::min(0.5, 6.0 / std::sqrt(n_max + 0.5));
-  std::vector<double> edges;
-  const auto uniform = static_cast<int>(std::ceil(s_max / width));
-  for (int j = 0; j <= uniform; ++j) edges.push_back(s_max * j / uniform);
+  // The kernel of state n oscillates in s with the local wavenumber
+  // 4 sqrt(n + 1/2 - s^2) inside its turning point and decays outside, where
+  // its Airy-function scale is wider than 1 / (5 (n + 1/2)^(1/6)); so at s
+  // no kernel up to n_max oscillates faster than
+  //   k(s) = 4 sqrt(max(n_max + 1/2 - s^2, 0) + 2 (n_max + 1/2)^(1/3)),
+  // which falls with s: each panel takes the width 24 / k at its left end
+  // (k w / 2 = 12 as above; at s = 0 the former uniform width). Beyond the
+  // turning point of n_max the panels are at most 0.5 wide.
+  const double top = n_max + 0.5, floor = 2.0 * std::cbrt(top);
+  auto width_at = [&](double s) {
+    const double k = 4.0 * std::sqrt(std::max(top - s * s, 0.0) + floor);
+    return std::min(0.5, 24.0 / k);
+  };
+  std::vector<double> edges{0.0};
+  while (edges.back() < s_max) {
+    const double next = edges.back() + width_at(edges.back());
+    // A last sliver narrower than a quarter panel joins the panel before.
+    edges.push_back(next > s_max - 0.25 * width_at(next) ? s_max : next);
+  }
   for (double b : breakpoints)
     if (b > 0 && b < y_max) edges.push_back(std::sqrt(b));
   std::sort(edges.begin(), edges.end());
@@ -240,7 +165,7 @@ Populations populations_from_radial(const std::function<double(double)>& radial_
       ws.push_back(w);
     }
   }
-  accumulate_kernel(ys.data(), ws.data(), ys.size(), n_max, pop.p.data());
+  simd::laguerre_sum(ys.data(), ws.data(), ys.size(), n_max, pop.p.data());
   finish(pop);
   return pop;
 }
@@ -251,7 +176,7 @@ Populations populations_from_samples(const std::vector<double>& y, int n_max) {
   pop.p.assign(static_cast<std::size_t>(n_max) + 1, 0.0);
   if (y.empty()) throw messages::usage("no samples for the Monte Carlo Fock estimator");
   const std::vector<double> w(y.size(), 1.0 / static_cast<double>(y.size()));
-  accumulate_kernel(y.data(), w.data(), y.size(), n_max, pop.p.data());
+  simd::laguerre_sum(y.data(), w.data(), y.size(), n_max, pop.p.data());
   finish(pop);
   return pop;
 }
