@@ -430,26 +430,49 @@ double AveragedSteadyState::radial_density(double y) const {
   return radial_density_direct(y);
 }
 
-double AveragedSteadyState::phase_term(std::size_t k, double E, std::size_t lo) const {
+AveragedSteadyState::PhaseWindow AveragedSteadyState::phase_window(std::size_t k, std::size_t lo) const {
   // E_h,k is smooth in the orbit energy eps = k A^2/2 (slope
-  // 1 - Phi' dx/deps): invert it by quintic Lagrange interpolation of eps
-  // and the time weight as functions of E_h through the six nearest nodes
-  // (sixth order, like R), which also gives the Jacobian deps/dE_h.
+  // 1 - Phi' dx/deps): it is inverted by quintic Lagrange interpolation of
+  // eps and the time weight as functions of E_h through the six nearest
+  // nodes (sixth order, like R), which also gives the Jacobian deps/dE_h.
+  // The window holds the barycentric weights, so that evaluating it at the
+  // (typically two) radial points per cell needs no division.
   const std::size_t J = A_.size() - 1;
-  const std::size_t b = std::min(lo > 2 ? lo - 2 : 0, J - 5);
-  double e[6];
+  PhaseWindow win;
+  win.first = std::min(lo > 2 ? lo - 2 : 0, J - 5);
   for (std::size_t q = 0; q < 6; ++q) {
-    e[q] = eh_[b + q][k];
-    if (q > 0 && !(e[q] > e[q - 1])) return 0.0;
+    const std::size_t j = win.first + q;
+    win.e[q] = eh_[j][k];
+    win.eps[q] = 0.5 * k_ * A_[j] * A_[j];
+    win.wt[q] = wt_[j][k];
+    if (q > 0 && !(win.e[q] > win.e[q - 1])) win.monotone = false;
   }
-  std::array<double, 6> basis, dbasis;
-  lagrange_basis(e, E, basis, &dbasis);
+  if (!win.monotone) return win;
+  for (std::size_t q = 0; q < 6; ++q) {
+    double d = 1;
+    for (std::size_t r = 0; r < 6; ++r)
+      if (r != q) d *= win.e[q] - win.e[r];
+    win.w[q] = 1.0 / d;
+  }
+  return win;
+}
+
+double AveragedSteadyState::phase_term(const PhaseWindow& win, double E) const {
+  if (!win.monotone) return 0.0;
+  // Lagrange basis l_q = w_q prod_{r != q} (E - e_r) and its derivative,
+  // accumulated factor by factor.
   double eps_at = 0, slope = 0, w = 0;
   for (std::size_t q = 0; q < 6; ++q) {
-    const double eps = 0.5 * k_ * A_[b + q] * A_[b + q];
-    eps_at += basis[q] * eps;
-    slope += dbasis[q] * eps;
-    w += basis[q] * wt_[b + q][k];
+    double v = win.w[q], dv = 0;
+    for (std::size_t r = 0; r < 6; ++r) {
+      if (r == q) continue;
+      const double d = E - win.e[r];
+      dv = dv * d + v;
+      v *= d;
+    }
+    eps_at += v * win.eps[q];
+    slope += dv * win.eps[q];
+    w += v * win.wt[q];
   }
   if (!(slope > 0) || !(eps_at >= 0)) return 0.0;
   return w * std::exp(log_p_at(std::sqrt(2 * eps_at / k_))) * slope;
@@ -474,7 +497,7 @@ double AveragedSteadyState::radial_density_direct(double y) const {
       const std::size_t mid = (lo + hi) / 2;
       (eh_[mid][k] <= E ? lo : hi) = mid;
     }
-    s += phase_term(k, E, lo);
+    s += phase_term(phase_window(k, lo), E);
   }
   return w0_ * s;
 }
@@ -486,12 +509,14 @@ std::vector<double> AveragedSteadyState::radial_density_direct(const std::vector
   for (int i = 0; i < phases_; ++i) {
     const auto k = static_cast<std::size_t>(i);
     std::size_t lo = 0;
+    PhaseWindow win = phase_window(k, lo);
     for (std::size_t m = 0; m < y.size(); ++m) {
       const double E = w0_ * y[m];
       if (E < eh_[0][k]) continue;
       if (E >= eh_[J][k]) break;
       while (lo + 1 < J && eh_[lo + 1][k] <= E) ++lo;
-      out[m] += phase_term(k, E, lo);
+      if (std::min(lo > 2 ? lo - 2 : 0, J - 5) != win.first) win = phase_window(k, lo);
+      out[m] += phase_term(win, E);
     }
   }
   for (double& v : out) v *= w0_;

@@ -124,8 +124,16 @@ class AveragedSteadyState {
   std::vector<double> radial_tail_y_, radial_tail_;  // mass of P_y above y
   double radial_density_direct(double y) const;      // orbit-phase sum (mean force)
   std::vector<double> radial_density_direct(const std::vector<double>& y) const;  // at increasing y
-  double phase_term(std::size_t k, double E, std::size_t lo) const;               // phase k's part, E in node cell lo
-  double radial_ds_ = 0.0;                                                        // grid of ln P_y in s = sqrt(y)
+  // Phase k's inverse of E_h on the six orbit nodes around node cell lo, and
+  // its part of P_y at battery energy E.
+  struct PhaseWindow {
+    std::size_t first = 0;             // first of the six nodes
+    double e[6], w[6], eps[6], wt[6];  // E_h, barycentric weights, eps, time weight
+    bool monotone = true;              // E_h increases over the window
+  };
+  PhaseWindow phase_window(std::size_t k, std::size_t lo) const;
+  double phase_term(const PhaseWindow& window, double E) const;
+  double radial_ds_ = 0.0;  // grid of ln P_y in s = sqrt(y)
   std::vector<double> radial_logp_, radial_slope_;
   double radial_normalisation_error_ = 0.0;
 };
