@@ -33,7 +33,7 @@ void BM_Engine(benchmark::State& state, ergon::Integrator integrator, const char
     return;
   }
   const double dt = integrator == ergon::Integrator::splitting ? 0.25 : 0.002;
-  const auto fast = ergon::engine::make_fast_table(table(), integrator, dt, 32);
+  const auto fast = ergon::engine::make_fast_table(table(), integrator, dt, 64);
   const int W = ergon::engine::width();
   std::vector<double> x0(static_cast<std::size_t>(W)), p0(x0.size());
   for (int i = 0; i < W; ++i) x0[static_cast<std::size_t>(i)] = 20.0 + i;

@@ -63,7 +63,7 @@ double AveragedSteadyState::potential(double x) const { return 0.5 * k_ * x * x 
 AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
   Orbit o;
   o.eps = 0.5 * k_ * A * A;
-  const double h = table_->grid().spacing();
+  const double h = length_scale();
   if (A == 0.0) {
     o.c = x_min_;
     o.x = {x_min_};
@@ -133,7 +133,7 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       k_(table.mass() * table.w0() * table.w0()),
       mean_force_(options.mean_force),
       resolution_(resolution) {
-  const double h = table.grid().spacing();
+  const double h = length_scale();
   // Bottom of the effective potential: V'(x) = k x - F <n>_x = 0.
   if (mean_force_) {
     double x = 0;

@@ -237,39 +237,30 @@ void rule_sums(const KronrodRule& rule, const NodeValues<K>& v, const Nodes& jac
                std::array<double, K>& gauss, std::array<double, K>& l1) {
   rule_sums_of<K>(rule, v, jac, value, gauss, l1);
 }
-// The table's twelve components as vectors of eight and four doubles
-// (GCC/Clang vector extension: left to itself the compiler vectorises over
-// the nodes and then has to add in order), compiled for AVX-512 and AVX2 as
-// well.
+// The table's sixteen components as two vectors of eight doubles (GCC/Clang
+// vector extension: left to itself the compiler vectorises over the nodes
+// and then has to add in order), compiled for AVX-512 and AVX2 as well.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void rule_sums(const KronrodRule& rule,
-                                                                            const NodeValues<12>& v, const Nodes& jac,
-                                                                            std::array<double, 12>& value,
-                                                                            std::array<double, 12>& gauss,
-                                                                            std::array<double, 12>& l1) {
+                                                                            const NodeValues<16>& v, const Nodes& jac,
+                                                                            std::array<double, 16>& value,
+                                                                            std::array<double, 16>& gauss,
+                                                                            std::array<double, 16>& l1) {
   using V8 = double __attribute__((vector_size(64)));
-  using V4 = double __attribute__((vector_size(32)));
-  V8 a{}, b{}, c{};
-  V4 a4{}, b4{}, c4{};
-  for (unsigned i = 0; i < kLanes; ++i) {
-    V8 y;
-    V4 y4;
-    std::memcpy(&y, v[i].data(), sizeof y);
-    std::memcpy(&y4, v[i].data() + 8, sizeof y4);
-    y *= jac[i];
-    y4 *= jac[i];
-    a += rule.kronrod[i] * y;
-    b += rule.gauss[i] * y;
-    c += rule.kronrod[i] * (y < 0 ? -y : y);
-    a4 += rule.kronrod[i] * y4;
-    b4 += rule.gauss[i] * y4;
-    c4 += rule.kronrod[i] * (y4 < 0 ? -y4 : y4);
+  V8 a[2]{}, b[2]{}, c[2]{};
+  for (unsigned i = 0; i < kLanes; ++i)
+    for (int h = 0; h < 2; ++h) {
+      V8 y;
+      std::memcpy(&y, v[i].data() + 8 * h, sizeof y);
+      y *= jac[i];
+      a[h] += rule.kronrod[i] * y;
+      b[h] += rule.gauss[i] * y;
+      c[h] += rule.kronrod[i] * (y < 0 ? -y : y);
+    }
+  for (int h = 0; h < 2; ++h) {
+    std::memcpy(value.data() + 8 * h, &a[h], sizeof a[h]);
+    std::memcpy(gauss.data() + 8 * h, &b[h], sizeof b[h]);
+    std::memcpy(l1.data() + 8 * h, &c[h], sizeof c[h]);
   }
-  std::memcpy(value.data(), &a, sizeof a);
-  std::memcpy(gauss.data(), &b, sizeof b);
-  std::memcpy(l1.data(), &c, sizeof c);
-  std::memcpy(value.data() + 8, &a4, sizeof a4);
-  std::memcpy(gauss.data() + 8, &b4, sizeof b4);
-  std::memcpy(l1.data() + 8, &c4, sizeof c4);
 }
 
 // Integrals over the real line of the K components of f, split at the
@@ -471,11 +462,11 @@ __attribute__((always_inline)) inline void lead_nodes(const Device& device, cons
   occupation_nodes(device.right, w, eR, R);
 }
 
-// The twelve table integrands at the nodes of one rule application (level
-// eps_x = e): <c^dag c>, D, gamma, I and their first and second
+// The sixteen table integrands at the nodes of one rule application (level
+// eps_x = e): <c^dag c>, D, gamma, I and their first, second and third
 // eps_x-derivatives, without prefactors. Compiled for AVX-512 and AVX2 as
 // well, picked at run time.
-constexpr std::size_t kNode = 12;
+constexpr std::size_t kNode = 16;
 __attribute__((target_clones("avx512f", "avx2", "default"))) void node_integrands(const Device& device, double e,
                                                                                   const Nodes& w,
                                                                                   NodeValues<kNode>& out) {
@@ -494,11 +485,17 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void node_integrand
     const double dA_de = 2.0 * A * Gr;                                    // dA/d eps_x
     const double Gg1r = Gr * g1r - Gi * g1i, Gg1i = Gr * g1i + Gi * g1r;  // G g1
     const double ddA_de = -2.0 * dA_de * g1r - 2.0 * A * Gg1r;            // d/d eps_x of dA/dw
-    // Second eps_x-derivatives (dG/d eps_x = G^2, d(G g1)/d eps_x = 2 G^2 g1).
-    const double G2r = Gr * Gr - Gi * Gi;                                           // Re G^2
-    const double G2g1r = Gr * Gg1r - Gi * Gg1i;                                     // Re(G^2 g1)
+    // Second and third eps_x-derivatives (dG/d eps_x = G^2, so with
+    // g_k = Re G^k and q_k = Re(G^(k-1) g1): dg_1 = g_2, dg_2 = 2 g_3,
+    // dq_1 = q_2, dq_2 = 2 q_3, dq_3 = 3 q_4).
+    const double G2r = Gr * Gr - Gi * Gi, G2i = 2.0 * Gr * Gi;                      // G^2
+    const double G3r = Gr * G2r - Gi * G2i;                                         // Re G^3
+    const double G2g1r = Gr * Gg1r - Gi * Gg1i, G2g1i = Gr * Gg1i + Gi * Gg1r;      // G^2 g1
+    const double G3g1r = Gr * G2g1r - Gi * G2g1i;                                   // Re(G^3 g1)
     const double A_ee = 4.0 * A * Gr * Gr + 2.0 * A * G2r;                          // d^2A/d eps_x^2
     const double A_wee = -2.0 * A_ee * g1r - 4.0 * dA_de * Gg1r - 4.0 * A * G2g1r;  // of dA/dw
+    const double A_eee = 2.0 * A_ee * Gr + 4.0 * dA_de * G2r + 4.0 * A * G3r;       // d^3A/d eps_x^3
+    const double A_weee = -2.0 * A_eee * g1r - 6.0 * A_ee * Gg1r - 12.0 * dA_de * G2g1r - 12.0 * A * G3g1r;
     const double gl = L.kappa[i] * L.f[i] + R.kappa[i] * R.f[i];
     const double gg = L.kappa[i] * L.h[i] + R.kappa[i] * R.h[i];
     const double dgg = L.dkappa[i] * L.h[i] - L.kappa[i] * L.df[i] + R.dkappa[i] * R.h[i] - R.kappa[i] * R.df[i];
@@ -520,12 +517,17 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void node_integrand
     t[9][i] = 2.0 * (dA_de * dA_de + A * A_ee) * gl * gg;
     t[10][i] = gl * gg * (A_ee * dA + 2.0 * dA_de * ddA_de + A * A_wee) + gl * dgg * 2.0 * (dA_de * dA_de + A * A_ee);
     t[11][i] = kk * A_ee * bias;
+    t[12][i] = A_eee * gl;
+    t[13][i] = 2.0 * (A * A_eee + 3.0 * dA_de * A_ee) * gl * gg;
+    t[14][i] = gl * gg * (A_eee * dA + 3.0 * A_ee * ddA_de + 3.0 * dA_de * A_wee + A * A_weee) +
+               gl * dgg * 2.0 * (A * A_eee + 3.0 * dA_de * A_ee);
+    t[15][i] = kk * A_eee * bias;
   }
   for (unsigned i = 0; i < kLanes; ++i)
     for (unsigned k = 0; k < kNode; ++k) out[i][k] = t[k][i];
 }
 
-// The twelve integrals behind a table node at level eps_x = e, from one
+// The sixteen integrals behind a table node at level eps_x = e, from one
 // adaptive pass.
 std::array<double, kNode> node_integrals(const Device& device, double e, const QuadratureOptions& options) {
   return integrate_line<kNode>([&](const Nodes& w, NodeValues<kNode>& out) { node_integrands(device, e, w, out); },
@@ -700,6 +702,12 @@ CoefficientNode ElectronicModel::node(double x) const {
   k.d2D = F2 * F2 * inv_two_pi * integrals[9];
   k.d2gamma = F2 * F2 * inv_two_pi / m * integrals[10];
   k.d2current = F2 * inv_two_pi * integrals[11];
+  CoefficientThirds& t = r.thirds;
+  const double F3 = -F_ * F2;
+  t.d3n = F3 * inv_two_pi * integrals[12];
+  t.d3D = F3 * F2 * inv_two_pi * integrals[13];
+  t.d3gamma = F3 * F2 * inv_two_pi / m * integrals[14];
+  t.d3current = F3 * inv_two_pi * integrals[15];
   return r;
 }
 

@@ -20,7 +20,7 @@ namespace ergon {
 namespace {
 
 constexpr int kStride = 64;                   // steps between observations (multiple of 4)
-constexpr int kRefine = 32;                   // fast-table cells per Hermite cell
+constexpr int kRefine = 64;                   // fast-table cells per Hermite cell
 constexpr double kRadialBinsPerUnit = 8.0;    // radial histogram resolution in y
 constexpr std::size_t kReservoir = 1u << 18;  // stored y samples, all batches together
 constexpr double kTailMass = 1e-13;           // probability mass left outside the table

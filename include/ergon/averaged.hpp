@@ -35,8 +35,8 @@ namespace ergon {
 class AveragedSteadyState {
  public:
   // Solves on orbits that stay inside the table. `resolution` scales the
-  // number of orbit nodes (h / (4 resolution) apart in the label A, h the
-  // table spacing) and phases; solve_averaged starts at 0.5, compares with
+  // number of orbit nodes (h / (4 resolution) apart in the label A, h =
+  // length_scale(), half the table spacing) and phases; solve_averaged starts at 0.5, compares with
   // 0.25 and refines by 2 while the estimated error (the change / 15; the
   // scheme is of sixth order) exceeds the tolerance. Without `with_radial`
   // only P(E'), its moments and the orbit averages are built (what error
@@ -94,7 +94,11 @@ class AveragedSteadyState {
     std::vector<double> x, kinetic, w;         // phase nodes: position, p^2/2m, time weight (sum 1)
     std::vector<CoefficientTable::Sample> at;  // the table at the phase nodes
   };
-  Orbit orbit(double A) const;       // orbit of eps = k A^2 / 2
+  Orbit orbit(double A) const;  // orbit of eps = k A^2 / 2
+  // The length on which the coefficients vary by a tenth of their smallest
+  // energy scale: half the (septic) table's spacing. Orbit nodes and phases
+  // are set in units of it.
+  double length_scale() const { return 0.5 * table_->grid().spacing(); }
   double potential(double x) const;  // V(x) - E_min
   double phi(double x) const;        // Phi(x) (0 without the mean force)
   double node_average(const std::vector<double>& node_values) const;

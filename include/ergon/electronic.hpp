@@ -30,7 +30,7 @@ struct CoefficientSlopes {
   double dcurrent = 0.0;  // dI/dx
 };
 
-// Second x-derivatives of the coefficients (quintic Hermite tables).
+// Second x-derivatives of the coefficients (septic Hermite tables).
 struct CoefficientCurvatures {
   double d2n = 0.0;        // d^2<n>_x/dx^2
   double d2D = 0.0;        // d^2D/dx^2
@@ -38,11 +38,20 @@ struct CoefficientCurvatures {
   double d2current = 0.0;  // d^2I/dx^2
 };
 
-// A table node: values, slopes and curvatures at one x.
+// Third x-derivatives of the coefficients (septic Hermite tables).
+struct CoefficientThirds {
+  double d3n = 0.0;        // d^3<n>_x/dx^3
+  double d3D = 0.0;        // d^3D/dx^3
+  double d3gamma = 0.0;    // d^3gamma/dx^3
+  double d3current = 0.0;  // d^3I/dx^3
+};
+
+// A table node: values and their first three x-derivatives at one x.
 struct CoefficientNode {
   Coefficients values;
   CoefficientSlopes slopes;
   CoefficientCurvatures curvatures;
+  CoefficientThirds thirds;
 };
 
 // Quadrature controls: relative tolerance per integral, referred to the
@@ -90,10 +99,10 @@ class ElectronicModel {
 
   Coefficients coefficients(double x) const;
   CoefficientSlopes slopes(double x) const;
-  // Values, slopes and curvatures together from one quadrature pass that
-  // shares every evaluation of the Green function among the twelve
-  // integrands (what coefficient tables use; equal to coefficients() and
-  // slopes() within the quadrature tolerance).
+  // Values and their first three x-derivatives together from one quadrature
+  // pass that shares every evaluation of the Green function among the
+  // sixteen integrands (what coefficient tables use; equal to coefficients()
+  // and slopes() within the quadrature tolerance).
   CoefficientNode node(double x) const;
 
  private:

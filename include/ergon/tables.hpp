@@ -1,7 +1,7 @@
 // Stage 3: coefficient tables. The electronic coefficients <n>_x, D(x),
-// gamma(x) and I(x) on a uniform x grid, with their analytic first and
-// second x-derivatives, interpolated by quintic Hermite polynomials (error
-// O(h^6); measured in tests/test_tables.cpp and stated in docs/model.md).
+// gamma(x) and I(x) on a uniform x grid, with their analytic first, second
+// and third x-derivatives, interpolated by septic Hermite polynomials (error
+// O(h^8); measured in tests/test_tables.cpp and stated in docs/model.md).
 #pragma once
 
 #include <atomic>
@@ -45,9 +45,10 @@ TableGrid symmetric_grid(const Device& device, double half_width);
 struct CoefficientSource {
   std::function<Coefficients(double x)> values;
   std::function<CoefficientSlopes(double x)> slopes;
-  // Optional: values, slopes and curvatures at once (the electronic model's
-  // one-pass node); used when set. Without it the curvatures are central
-  // differences of the slopes (interpolation error O(h^4) instead of O(h^6)).
+  // Optional: values and three derivatives at once (the electronic model's
+  // one-pass node); used when set. Without it the curvatures and third
+  // derivatives are central differences of the slopes (interpolation error
+  // O(h^4) instead of O(h^8)).
   std::function<CoefficientNode(double x)> node;
   double F = 0.0, mass = 1.0, w0 = 1.0;
   // When set, filling a table stops early and throws interrupted().
@@ -108,9 +109,9 @@ class CoefficientTable {
   double w0() const { return w0_; }
 
  private:
-  // One coefficient at the nodes: values, slopes, curvatures.
+  // One coefficient at the nodes: values and first three derivatives.
   struct Column {
-    std::vector<double> y, dy, d2y;
+    std::vector<double> y, dy, d2y, d3y;
   };
   void fill(const CoefficientSource& source, int threads, const CoefficientTable* known);
   double eval(const Column& c, double x) const;

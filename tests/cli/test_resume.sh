@@ -87,30 +87,30 @@ PY
 }
 
 # Sizes chosen so that a run outlasts the kill delays (an averaged point
-# takes ~10 ms since the solver got fast).
-run_case averaged avg -- --method averaged --V 0:20:300 --threads 2
+# takes ~4-9 ms on one core since the solver got fast).
+run_case averaged avg -- --method averaged --V 0:20:800 --threads 2
 run_case langevin lgv -- --V 0,3,6,9,12,16 --time 4e6 --trajectories 16 --threads 2
 if /usr/bin/python3 -c "import h5py" 2>/dev/null && "$ergon" sweep --method averaged --V 1 -o "$tmp/probe.h5" 2>/dev/null; then
-  run_case hdf5 run.h5 -- --method averaged --V 0:20:200 --threads 2
+  run_case hdf5 run.h5 -- --method averaged --V 0:20:600 --threads 2
 fi
 
 # A checkpoint of another sweep is refused; a leftover one needs --resume.
 mkdir -p "$tmp/x"
-timeout -s KILL 1.5 "$ergon" sweep --method averaged --V 0:20:400 --threads 1 -o "$tmp/x" 2>/dev/null
+timeout -s KILL 1.5 "$ergon" sweep --method averaged --V 0:20:800 --threads 1 -o "$tmp/x" 2>/dev/null
 if [ -d "$tmp/x/checkpoint" ]; then
-  "$ergon" sweep --method averaged --V 0:20:401 -o "$tmp/x" --resume 2>"$tmp/err"
+  "$ergon" sweep --method averaged --V 0:20:801 -o "$tmp/x" --resume 2>"$tmp/err"
   [ $? -eq 2 ] && grep -q "holds checkpoints of a different sweep" "$tmp/err" && pass=$((pass + 1)) ||
     fail "mismatched checkpoint: $(cat "$tmp/err")"
-  "$ergon" sweep --method averaged --V 0:20:400 -o "$tmp/x" 2>"$tmp/err"
+  "$ergon" sweep --method averaged --V 0:20:800 -o "$tmp/x" 2>"$tmp/err"
   [ $? -eq 2 ] && grep -q "add --resume" "$tmp/err" && pass=$((pass + 1)) || fail "leftover checkpoint: $(cat "$tmp/err")"
 fi
 
 # Two runs never write the same output: the second is refused while the
 # first holds it (the orphaned ranks of a killed MPI job included).
-"${launch[@]}" "$ergon" sweep --method averaged --V 0:20:400 --threads 1 -o "$tmp/busy" 2>/dev/null &
+"${launch[@]}" "$ergon" sweep --method averaged --V 0:20:800 --threads 1 -o "$tmp/busy" 2>/dev/null &
 first=$!
 for _ in $(seq 50); do [ -d "$tmp/busy/checkpoint" ] && break; sleep 0.1; done
-"$ergon" sweep --method averaged --V 0:20:400 --threads 1 -o "$tmp/busy" --resume 2>"$tmp/err"
+"$ergon" sweep --method averaged --V 0:20:800 --threads 1 -o "$tmp/busy" --resume 2>"$tmp/err"
 rc=$?
 [ $rc -eq 4 ] && grep -q "being written by another ergon process" "$tmp/err" && pass=$((pass + 1)) ||
   fail "concurrent run (status $rc): $(cat "$tmp/err")"
