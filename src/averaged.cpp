@@ -241,10 +241,24 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
     R[j + 1] = R[j] + part * dA_ / 1440;
   }
   for (std::size_t j = 0; j <= J; ++j) logp_[j] = std::log(eps_over_b[j]) + R[j];
-  // Normalise with a C^4 interpolant of ln P in the orbit label.
+  // A C^4 interpolant of ln P in the orbit label (quintic spline), sampled
+  // with its slope on a grid 4 times finer for cheap cubic Hermite
+  // evaluation (error far below the spline's own), which the normalisation
+  // and everything after it use.
   const double shift = *std::max_element(logp_.begin(), logp_.end());
   for (auto& v : logp_) v -= shift;
-  spline_ = std::make_shared<Spline>(logp_.data(), logp_.size(), 0.0, dA_);
+  {
+    const Spline sp(logp_.data(), logp_.size(), 0.0, dA_);
+    fine_dA_ = dA_ / 4;
+    const std::size_t F = 4 * J + 1;
+    fine_logp_.resize(F);
+    fine_slope_.resize(F);
+    for (std::size_t i = 0; i < F; ++i) {
+      const double A = std::min(static_cast<double>(i) * fine_dA_, A_.back() * (1 - 1e-14));
+      fine_logp_[i] = sp(A);
+      fine_slope_[i] = sp.prime(A);
+    }
+  }
   cdf_.assign(J + 1, 0.0);
   for (std::size_t j = 0; j < J; ++j) {
     double s = 0;
@@ -256,21 +270,12 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   }
   const double Z = cdf_.back();
   if (!(Z > 0) || !std::isfinite(Z)) throw messages::not_converged("averaged solver", "density is not normalisable");
-  for (auto& v : logp_) v -= std::log(Z);
-  spline_ = std::make_shared<Spline>(logp_.data(), logp_.size(), 0.0, dA_);
+  // Normalise: the interpolants are linear in the data, so shifting the data
+  // by -ln Z shifts them alike.
+  const double lnZ = std::log(Z);
+  for (auto& v : logp_) v -= lnZ;
+  for (auto& v : fine_logp_) v -= lnZ;
   for (auto& c : cdf_) c /= Z;
-  {
-    const auto& sp = *std::static_pointer_cast<Spline>(spline_);
-    fine_dA_ = dA_ / 4;
-    const std::size_t F = 4 * J + 1;
-    fine_logp_.resize(F);
-    fine_slope_.resize(F);
-    for (std::size_t i = 0; i < F; ++i) {
-      const double A = std::min(static_cast<double>(i) * fine_dA_, A_.back() * (1 - 1e-14));
-      fine_logp_[i] = sp(A);
-      fine_slope_[i] = sp.prime(A);
-    }
-  }
   // With the mean force, P_y sums over the orbit phases (radial_density_direct);
   // tabulate ln P_y on a uniform grid in s = sqrt(y), twice as fine as the
   // orbit nodes (each phase walks its nodes once), smooth it with a quintic
@@ -313,8 +318,8 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
     if (!(Zr > 0) || !std::isfinite(Zr))
       throw messages::not_converged("averaged solver", "radial density is not normalisable");
     radial_normalisation_error_ = std::abs(Zr - 1);
-    const double lnZ = std::log(Zr);
-    for (double& v : radial_logp_) v -= lnZ;
+    const double lnZr = std::log(Zr);
+    for (double& v : radial_logp_) v -= lnZr;
   }
   // Mass of P_y above y, on the nodes' mean battery energies.
   radial_tail_y_.resize(J + 1);
@@ -326,8 +331,6 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
 }
 
 double AveragedSteadyState::log_p_at(double A) const {
-  if (fine_logp_.empty())
-    return (*std::static_pointer_cast<Spline>(spline_))(std::clamp(A, 0.0, A_.back() * (1 - 1e-14)));
   const double u = std::clamp(A, 0.0, A_.back()) / fine_dA_;
   const auto i = std::min(static_cast<std::size_t>(u), fine_logp_.size() - 2);
   const double t = u - static_cast<double>(i), t2 = t * t, t3 = t2 * t;

@@ -113,11 +113,11 @@ class AveragedSteadyState {
   double x_min_ = 0.0, E_min_ = 0.0;
   int phases_ = 64;  // phase nodes per orbit (radial density)
   double resolution_ = 1.0;
-  double dA_ = 0.0;               // orbit-label grid spacing [length]
-  std::vector<double> A_;         // orbit labels: eps = k A^2 / 2
-  std::vector<double> logp_;      // ln P(E') at the nodes (normalised)
-  std::shared_ptr<void> spline_;  // quintic B-spline of logp_ (C^4)
-  // ln P and its slope sampled from the spline on a grid 4 times finer, for
+  double dA_ = 0.0;           // orbit-label grid spacing [length]
+  std::vector<double> A_;     // orbit labels: eps = k A^2 / 2
+  std::vector<double> logp_;  // ln P(E') at the nodes (normalised)
+  // ln P and its slope sampled from a quintic spline through logp_ (C^4) on a
+  // grid 4 times finer, for
   // fast cubic Hermite evaluation (error far below the spline's own).
   double fine_dA_ = 0.0;
   std::vector<double> fine_logp_, fine_slope_;
