@@ -278,17 +278,21 @@ std::array<double, K> integrate_line(Fn&& f, const std::vector<double>& bp, cons
   const KronrodRule& rule = kronrod_rule();
   const double left = bp.front(), right = bp.back();
   // Piece of the mapped problem: kind 0 finite, 1 right tail, 2 left tail.
+  // Pieces live in one vector (a split piece is marked replaced); the heap
+  // holds (priority, index) pairs, and the error of the pieces still open is
+  // kept as a running sum, so a step costs two rule applications and no
+  // copying of pieces.
   struct Piece {
     double a, b;
     Vec value, error, l1;
     int kind;
-    int stalls;       // consecutive splits of its ancestors that did not reduce the error
-    double priority;  // worst component error over its tolerance
+    int stalls;     // consecutive splits of its ancestors that did not reduce the error
+    bool replaced;  // split into two newer pieces
   };
   Nodes w{}, jac{};
   NodeValues<K> v{};
   auto apply = [&](double a, double b, int kind) {
-    Piece p{a, b, {}, {}, {}, kind, 0, 0.0};
+    Piece p{a, b, {}, {}, {}, kind, 0, false};
     const double c = 0.5 * (a + b), half = 0.5 * (b - a);
     for (unsigned i = 0; i < kLanes; ++i) {
       const double t = c + half * rule.x[i];
@@ -311,39 +315,44 @@ std::array<double, K> integrate_line(Fn&& f, const std::vector<double>& bp, cons
     }
     return p;
   };
-  std::vector<Piece> heap;
-  heap.push_back(apply(0.0, 1.0, 2));
-  for (std::size_t i = 0; i + 1 < bp.size(); ++i) heap.push_back(apply(bp[i], bp[i + 1], 0));
-  heap.push_back(apply(0.0, 1.0, 1));
-  Vec abs_tol{};
-  for (const auto& p : heap)
-    for (std::size_t k = 0; k < K; ++k) abs_tol[k] += p.l1[k];
+  std::vector<Piece> pieces;
+  pieces.reserve(bp.size() + 32);
+  pieces.push_back(apply(0.0, 1.0, 2));
+  for (std::size_t i = 0; i + 1 < bp.size(); ++i) pieces.push_back(apply(bp[i], bp[i + 1], 0));
+  pieces.push_back(apply(0.0, 1.0, 1));
+  Vec abs_tol{}, open_error{};
+  for (const auto& p : pieces)
+    for (std::size_t k = 0; k < K; ++k) {
+      abs_tol[k] += p.l1[k];
+      open_error[k] += p.error[k];
+    }
   for (auto& t : abs_tol) t = t > 0 ? opt.tolerance * t : std::numeric_limits<double>::min();
-  auto rank = [&](Piece& p) {
-    p.priority = 0;
-    for (std::size_t k = 0; k < K; ++k) p.priority = std::max(p.priority, p.error[k] / abs_tol[k]);
+  auto priority = [&](const Piece& p) {
+    double r = 0;
+    for (std::size_t k = 0; k < K; ++k) r = std::max(r, p.error[k] / abs_tol[k]);
+    return r;
   };
-  for (auto& p : heap) rank(p);
-  auto worse = [](const Piece& x, const Piece& y) { return x.priority < y.priority; };
-  std::make_heap(heap.begin(), heap.end(), worse);
-  std::vector<Piece> settled;
+  std::vector<std::pair<double, std::size_t>> heap;
+  for (std::size_t i = 0; i < pieces.size(); ++i) heap.emplace_back(priority(pieces[i]), i);
+  std::make_heap(heap.begin(), heap.end());
+  std::size_t settled = 0;
   auto converged = [&] {
-    Vec e{};
-    for (const auto& p : heap)
-      for (std::size_t k = 0; k < K; ++k) e[k] += p.error[k];
     for (std::size_t k = 0; k < K; ++k)
-      if (e[k] > abs_tol[k]) return false;
+      if (open_error[k] > abs_tol[k]) return false;
     return true;
   };
+  auto add_error = [&](const Vec& e, double sign) {
+    for (std::size_t k = 0; k < K; ++k) open_error[k] = std::max(open_error[k] + sign * e[k], 0.0);
+  };
   const std::size_t max_pieces = std::size_t{64} << std::min(opt.max_depth, 10u);
-  while (!heap.empty() && heap.size() + settled.size() < max_pieces && !converged()) {
-    std::pop_heap(heap.begin(), heap.end(), worse);
-    const Piece p = heap.back();
+  while (!heap.empty() && heap.size() + settled < max_pieces && !converged()) {
+    std::pop_heap(heap.begin(), heap.end());
+    const std::size_t index = heap.back().second;
     heap.pop_back();
-    const double mid = 0.5 * (p.a + p.b);
-    Piece l = apply(p.a, mid, p.kind), r = apply(mid, p.b, p.kind);
-    rank(l);
-    rank(r);
+    const double a = pieces[index].a, b = pieces[index].b, mid = 0.5 * (a + b);
+    const int kind = pieces[index].kind;
+    Piece l = apply(a, mid, kind), r = apply(mid, b, kind);
+    const Piece& p = pieces[index];
     // A piece has reached its noise floor when splitting does not reduce an
     // error already at rounding level in every component, when three
     // successive splits have not reduced the worst error (the estimate is
@@ -356,18 +365,23 @@ std::array<double, K> integrate_line(Fn&& f, const std::vector<double>& bp, cons
       at_rounding = at_rounding && p.error[k] <= 1e-12 * p.l1[k];
     }
     l.stalls = r.stalls = ratio > 0.9 ? p.stalls + 1 : 0;
-    if ((ratio > 0.5 && at_rounding) || l.stalls >= 3 || p.b - p.a < 1e-11 * std::max(1.0, std::abs(mid))) {
-      settled.push_back(p);
+    add_error(p.error, -1.0);
+    if ((ratio > 0.5 && at_rounding) || l.stalls >= 3 || b - a < 1e-11 * std::max(1.0, std::abs(mid))) {
+      ++settled;  // kept, no longer refined
     } else {
-      heap.push_back(l);
-      std::push_heap(heap.begin(), heap.end(), worse);
-      heap.push_back(r);
-      std::push_heap(heap.begin(), heap.end(), worse);
+      pieces[index].replaced = true;
+      add_error(l.error, 1.0);
+      add_error(r.error, 1.0);
+      for (Piece* c : {&l, &r}) {
+        heap.emplace_back(priority(*c), pieces.size());
+        std::push_heap(heap.begin(), heap.end());
+        pieces.push_back(*c);
+      }
     }
   }
   Vec total{};
-  for (const auto* list : {&heap, &settled})
-    for (const auto& p : *list)
+  for (const auto& p : pieces)
+    if (!p.replaced)
       for (std::size_t k = 0; k < K; ++k) total[k] += p.value[k];
   return total;
 }
