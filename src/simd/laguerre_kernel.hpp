@@ -54,7 +54,18 @@ void laguerre_sum_kernel(const double* y, const double* weight, std::size_t coun
         ap[v][j] = 0.0;
         wf[v][j] = live ? 2.0 * weight[i] * std::exp(log0[v][j]) : 0.0;
       }
+    // Kernels of states n < y - 10 (y + 1)^(1/3) - 10 are below 1e-18 of
+    // their largest size at y (measured for n = 10 .. 5000, see
+    // populations_from_radial): the recurrence runs through them, but their
+    // terms are not added. The group's smallest y decides, so the order
+    // stays that of the lanes.
+    double y_low = y[start];
+    for (int l = 1; l < L && start + static_cast<std::size_t>(l) < count; ++l)
+      y_low = std::min(y_low, y[start + static_cast<std::size_t>(l)]);
+    const double from = y_low - 10.0 * std::cbrt(y_low + 1.0) - 10.0;
+    const std::size_t n_from = from > 0 ? static_cast<std::size_t>(from) : 0;
     auto add_terms = [&](std::size_t n, const V* value) {
+      if (n < n_from) return;
       // Even and odd blocks (b = v / R) separately, in block order.
       V sum[2][R] = {};
       for (int v = 0; v < N; ++v) sum[(v / R) & 1][v % R] += wf[v] * value[v];
