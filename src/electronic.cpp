@@ -462,11 +462,11 @@ __attribute__((always_inline)) inline void lead_nodes(const Device& device, cons
     const double down = std::exp(-delta), up = std::exp(delta);
     // Outside the window |t_R| - |t_L| = +Delta on L's side of R, -Delta beyond.
     const double side = muL < muR ? 1.0 : -1.0;  // +1: the window lies above mu_L
+    // Both forms at every node, then a select: branch-free, so it vectorises.
     for (unsigned i = 0; i < kLanes; ++i) {
-      if (w[i] > lo && w[i] < hi)
-        eR[i] = down / eL[i];
-      else
-        eR[i] = eL[i] * ((w[i] <= lo) == (side > 0) ? down : up);
+      const double inside = down / eL[i];
+      const double outside = eL[i] * ((w[i] <= lo) == (side > 0) ? down : up);
+      eR[i] = (w[i] > lo && w[i] < hi) ? inside : outside;
     }
   } else {
     for (unsigned i = 0; i < kLanes; ++i) eR[i] = -std::abs(bR * (w[i] - muR));
