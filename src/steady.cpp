@@ -320,6 +320,7 @@ std::vector<std::pair<std::string, double>> summary_values(const SteadyState& s)
   v.emplace_back("trace", s.trace);
   v.emplace_back("temperature", s.temperature);
   v.emplace_back("autocorrelation_time", s.autocorrelation_time);
+  v.emplace_back("numerical_error", s.numerical_error);  // averaged method: estimated relative error
   return v;
 }
 

@@ -36,13 +36,14 @@ class AveragedSteadyState {
  public:
   // Solves on orbits that stay inside the table. `resolution` scales the
   // number of orbit nodes (h / (4 resolution) apart in the label A, h =
-  // length_scale(), half the table spacing) and phases; solve_averaged starts at 0.5, compares with
-  // 0.25 and refines by 2 while the estimated error (the change / 15; the
-  // scheme is of sixth order) exceeds the tolerance. Without `with_radial`
+  // length_scale(), half the table spacing) and phases; solve_averaged
+  // starts at 0.375, compares with 0.25 and refines by 2 while the estimated
+  // error (the change / (q^4 - 1) for resolutions q apart; the scheme is of
+  // sixth order) exceeds the tolerance. Without `with_radial`
   // only P(E'), its moments and the orbit averages are built (what error
   // control and table sizing need); the radial-density functions then throw
   // std::logic_error.
-  AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 0.5,
+  AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 0.375,
                       bool with_radial = true);
 
   double mass() const { return mass_; }
@@ -151,8 +152,9 @@ struct AveragedSolution {
   std::shared_ptr<const CoefficientTable> table;
   std::shared_ptr<const AveragedSteadyState> state;
   // Estimated relative error of <E_h> and <E_h^2> (their change between the
-  // last two resolutions / 15; refined until below averaged.tolerance), or
-  // the normalisation defect of the tabulated P_y if larger.
+  // last two resolutions, q apart, / (q^4 - 1); refined until below
+  // averaged.tolerance), or the normalisation defect of the tabulated P_y if
+  // larger.
   double numerical_error = 0.0;
 };
 AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads,

@@ -49,7 +49,7 @@ struct SteadyState {
   double negative_weight = 0.0;
   int n_max = 0;
   double trace = 0.0;
-  double numerical_error = 0.0;  // averaged solver: relative change on halving its grid
+  double numerical_error = 0.0;  // averaged solver: estimated relative error of <E_h>, <E_h^2> (or of P_y's norm)
 
   // Phase space and Fock populations.
   WignerGrid wigner;
