@@ -46,10 +46,10 @@ void lagrange_basis(const double* e, double at, std::array<double, N>& basis, st
 }
 
 // Phase nodes for orbit averages: the midpoint rule in the phase is spectrally
-// accurate for smooth integrands, and the coefficients vary on ~10 table
-// cells (natural_spacing), so one node per cell of the orbit's half-width (at
-// the base resolution 0.5) is ample (orbit averages change by < 1e-11
-// relative when quadrupled).
+// accurate for smooth integrands, and the coefficients vary on ~10 lengths h
+// (length_scale()), so 2 resolution nodes per length h of the orbit's
+// half-width (0.75 at the base resolution 3/8), at least 32, are ample
+// (orbit averages change by < 1e-11 relative when quadrupled).
 int phase_count(double r, double h, double resolution) {
   return std::max(32, static_cast<int>(std::ceil(2 * resolution * r / h)));
 }
@@ -276,14 +276,34 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   for (auto& v : logp_) v -= lnZ;
   for (auto& v : fine_logp_) v -= lnZ;
   for (auto& c : cdf_) c /= Z;
+  // Weights of orbit-node values in steady-state averages:
+  // int P(E') m(E') dE' = sum_i node_weights_[i] m_i, with m interpolated by
+  // the quintic in eps through the six nearest nodes on each interval
+  // (sixth order, like R) and 4-point Gauss-Legendre per interval.
+  node_weights_.assign(J + 1, 0.0);
+  for (std::size_t j = 0; j < J; ++j) {
+    const std::size_t b = std::min(j > 2 ? j - 2 : 0, J - 5);
+    double e[6];
+    for (std::size_t q = 0; q < 6; ++q) e[q] = 0.5 * k_ * A_[b + q] * A_[b + q];
+    for (int q = 0; q < 4; ++q) {
+      const double A = A_[j] + gl_x[q] * dA_;
+      std::array<double, 6> basis;
+      lagrange_basis(e, 0.5 * k_ * A * A, basis);
+      const double density = gl_w[q] * std::exp(log_p_at(A)) * k_ * A * dA_;
+      for (std::size_t r = 0; r < 6; ++r) node_weights_[b + r] += density * basis[r];
+    }
+  }
   // With the mean force, P_y sums over the orbit phases (radial_density_direct);
-  // tabulate ln P_y on a uniform grid in s = sqrt(y), twice as fine as the
+  // tabulate ln P_y on a uniform grid in s = sqrt(y), 8/3 times as fine as the
   // orbit nodes (each phase walks its nodes once), smooth it with a quintic
   // spline and sample that twice as finely again for cheap cubic Hermite
   // evaluation in the Fock map.
   if (mean_force_ && with_radial) {
     const double s_max = std::sqrt(radial_max());
-    const double ds = 0.5 * dA_ * std::sqrt(0.5 * mass_ * w0_);  // half the nodes' spacing in s
+    // Three eighths of the nodes' spacing in s: below-threshold populations
+    // then stay monotone to ~1e-11 (W_E ~ 1e-11 at V = 2 and 4; with half
+    // the spacing, 9e-10 at V = 2).
+    const double ds = 0.375 * dA_ * std::sqrt(0.5 * mass_ * w0_);
     const auto n = static_cast<std::size_t>(std::ceil(s_max / ds)) + 1;
     std::vector<double> ys(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -552,25 +572,8 @@ std::vector<double> AveragedSteadyState::radial_nodes() const {
 }
 
 double AveragedSteadyState::node_average(const std::vector<double>& m) const {
-  // int P(E') m(E') dE' with the node values m interpolated by the quintic in
-  // eps through the six nearest nodes (sixth order, like R).
-  const std::size_t J = A_.size() - 1;
   double s = 0;
-  for (std::size_t j = 0; j < J; ++j) {
-    const std::size_t b = std::min(j > 2 ? j - 2 : 0, J - 5);
-    double e[6];
-    for (std::size_t q = 0; q < 6; ++q) e[q] = 0.5 * k_ * A_[b + q] * A_[b + q];
-    double part = 0;
-    for (int q = 0; q < 4; ++q) {
-      const double A = A_[j] + gl_x[q] * dA_;
-      std::array<double, 6> basis;
-      lagrange_basis(e, 0.5 * k_ * A * A, basis);
-      double v = 0;
-      for (std::size_t r = 0; r < 6; ++r) v += basis[r] * m[b + r];
-      part += gl_w[q] * std::exp(log_p_at(A)) * v * k_ * A;
-    }
-    s += part * dA_;
-  }
+  for (std::size_t i = 0; i < node_weights_.size(); ++i) s += node_weights_[i] * m[i];
   return s;
 }
 

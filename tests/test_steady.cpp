@@ -30,6 +30,22 @@ TEST(Steady, AveragedAtZeroBiasIsTheClassicalThermalState) {
   EXPECT_NEAR(nbar, s.nbar.value, 1e-8);
 }
 
+TEST(Steady, AveragedPopulationsArePassiveBelowThreshold) {
+  // Below the damping threshold (V = 4.23) the steady state is a mixture of
+  // orbits with P(E') decreasing in E', so its populations decrease in n and
+  // hold no ergotropy; what the numerics leave (phase inversion, the P_y
+  // table, the Fock map) must stay far below the threshold criterion
+  // (1e-6 w0 = 2e-7): measured 2e-15, 2e-11 and 4e-12 at V = 0, 2, 4 (a
+  // coarser P_y table gave 9e-10 at V = 2).
+  for (double V : {0.0, 2.0, 4.0}) {
+    ergon::Config c;
+    ergon::set_bias(c.device, V);
+    const auto s = ergon::solve_steady_state(c, ergon::Method::averaged);
+    EXPECT_LT(s.ergotropy.value, 1e-10) << "V = " << V;
+    EXPECT_LT(s.negative_weight, 1e-11) << "V = " << V;
+  }
+}
+
 TEST(Steady, SamplerAtZeroBiasIsThermalWithinItsErrors) {
   ergon::Config c;
   c.langevin.time = 2e7;

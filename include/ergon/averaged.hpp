@@ -123,6 +123,7 @@ class AveragedSteadyState {
   double fine_dA_ = 0.0;
   std::vector<double> fine_logp_, fine_slope_;
   std::vector<double> cdf_;                          // CDF of E' at the nodes
+  std::vector<double> node_weights_;                 // steady-state average = sum_i weight_i m_i
   std::vector<double> m1_, m2_;                      // <E_h>, <E_h^2> over each node's orbit
   std::vector<double> x2_, current_;                 // <x^2>, <I> over each node's orbit
   std::vector<std::vector<double>> eh_, wt_;         // per node and phase: E_h and time weight
