@@ -187,8 +187,22 @@ void SweepCheckpoint::save(const SweepRecord& record) const {
 }
 
 void SweepCheckpoint::remove() const {
+  // Renamed first (atomic), then deleted: a run killed while deleting
+  // leaves no half-deleted checkpoint (whose description may already be
+  // gone while point files remain) for a later --resume to take for an
+  // unfinished sweep, only DIR.removing, which the next removal deletes.
+  namespace fs = std::filesystem;
   std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
+  const std::string doomed = dir_ + ".removing";
+  fs::remove_all(doomed, ec);
+  if (fs::exists(dir_, ec)) {
+    fs::rename(dir_, doomed, ec);
+    if (ec) {
+      fs::remove_all(dir_, ec);
+      return;
+    }
+  }
+  fs::remove_all(doomed, ec);
 }
 
 }  // namespace ergon

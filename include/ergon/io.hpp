@@ -130,7 +130,7 @@ class SweepCheckpoint {
   std::map<int, SweepRecord> load() const;
   void begin(const std::string& command_line) const;
   void save(const SweepRecord& record) const;
-  void remove() const;
+  void remove() const;  // rename to DIR.removing, then delete (never half-deleted in place)
   const std::string& dir() const { return dir_; }
 
  private:
