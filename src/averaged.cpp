@@ -29,19 +29,14 @@ constexpr std::array<double, 4> gl_w = {0.5 * 0.3478548451374538, 0.5 * 0.652145
 constexpr std::array<std::array<double, 6>, 3> interval_weights = {
     {{11, -93, 802, 802, -93, 11}, {-11, 77, -258, 1022, 637, -27}, {27, -173, 482, -798, 1427, 475}}};
 
-// Lagrange basis through n nodes e[0..n) at e, and its derivative.
+// Lagrange basis through n nodes e[0..n) at e.
 template <std::size_t N>
-void lagrange_basis(const double* e, double at, std::array<double, N>& basis, std::array<double, N>* dbasis = nullptr) {
+void lagrange_basis(const double* e, double at, std::array<double, N>& basis) {
   for (std::size_t q = 0; q < N; ++q) {
-    double b = 1, db = 0;
-    for (std::size_t r = 0; r < N; ++r) {
-      if (r == q) continue;
-      const double inv = 1.0 / (e[q] - e[r]);
-      db = db * (at - e[r]) * inv + b * inv;
-      b *= (at - e[r]) * inv;
-    }
+    double b = 1;
+    for (std::size_t r = 0; r < N; ++r)
+      if (r != q) b *= (at - e[r]) / (e[q] - e[r]);
     basis[q] = b;
-    if (dbasis) (*dbasis)[q] = db;
   }
 }
 
