@@ -5,19 +5,17 @@
 #include "ergon/config.hpp"
 #include "ergon/electronic.hpp"
 #include "ergon/io.hpp"
-#include "ergon/parallel.hpp"
 
 namespace ergon::cli {
 
 // Columns x_over_x0, x, n, D, gamma, fdt_ratio = D / (m gamma) (+-inf where
 // gamma vanishes exactly; never NaN since D > 0), current.
 CsvData coefficient_columns(const ElectronicModel& model, const std::vector<double>& x_over_x0, int threads) {
-  const double x0 = model.device().oscillator.x0();
-  const double m = model.device().oscillator.mass;
-  std::vector<Coefficients> rows(x_over_x0.size());
-  parallel_for(static_cast<int>(rows.size()), threads, [&](int i) {
-    rows[static_cast<std::size_t>(i)] = model.coefficients(x_over_x0[static_cast<std::size_t>(i)] * x0);
-  });
+  const MechanicalMode mode = model.oscillator();
+  const double x0 = mode.x0(), m = mode.mass;
+  std::vector<double> x(x_over_x0.size());
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = x_over_x0[i] * x0;
+  const std::vector<Coefficients> rows = coefficients_at(model, x, threads, stop_flag());
   CsvData d;
   d.names = {"x_over_x0", "x", "n", "D", "gamma", "fdt_ratio", "current"};
   d.columns.assign(d.names.size(), {});
@@ -57,13 +55,15 @@ void add_coefficients_command(CLI::App& app) {
   cmd->callback([] {
     const Config config = build_config(opts);
     const auto xs = parse_values("--x-range", range);
-    const ElectronicModel model(config.device);
+    const auto model_ptr = make_electronic_model(config);
+    const ElectronicModel& model = *model_ptr;
     nlohmann::json meta;
     meta["file"] = output;
     meta["columns"] = {"x_over_x0", "x", "n", "D", "gamma", "fdt_ratio", "current"};
+    meta["model"] = model.name();
     meta["N0"] = model.N0();
-    meta["F"] = model.F();
-    meta["x0"] = config.device.oscillator.x0();
+    meta["F"] = model.oscillator().F;
+    meta["x0"] = model.oscillator().x0();
     meta["provenance"] = provenance(config, command_line());
     if (is_hdf5_path(output)) {
       // fdt_ratio is +-inf where gamma vanishes exactly; HDF5 keeps finite numbers only.

@@ -14,6 +14,7 @@
 #include "ergon/io.hpp"
 #include "ergon/steady.hpp"
 #include "ergon/sweep.hpp"
+#include "ergon/threshold.hpp"
 
 extern char** environ;
 
@@ -96,14 +97,14 @@ void add_reproduce_command(CLI::App& app) {
       Config c = base;
       set_bias(c.device, V);
       write_file_atomic(fmt::format("{}/fig5_coefficients_V{}.csv", dir, V),
-                        coefficient_csv(ElectronicModel(c.device), xs, threads));
+                        coefficient_csv(*make_electronic_model(c), xs, threads));
     }
     for (double beta : {0.25, 0.5, 1.0, 2.0}) {
       Config c = base;
       set_bias(c.device, 15.0);
       c.device.left.beta = c.device.right.beta = beta;
       write_file_atomic(fmt::format("{}/fig7_coefficients_beta{}.csv", dir, beta),
-                        coefficient_csv(ElectronicModel(c.device), xs, threads));
+                        coefficient_csv(*make_electronic_model(c), xs, threads));
     }
     say("coefficients for Figs. 5-7");
 

@@ -58,7 +58,7 @@ void add_steady_command(CLI::App& app) {
       const double a = state.wigner.alpha_max;
       std::vector<double> xs(401);
       for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = -a + 2 * a * static_cast<double>(i) / 400.0;
-      CsvData coefficients = coefficient_columns(ElectronicModel(config.device), xs, o.run.threads);
+      CsvData coefficients = coefficient_columns(*make_electronic_model(config), xs, o.run.threads);
       for (std::size_t k = 0; k < coefficients.names.size(); ++k)
         if (coefficients.names[k] == "fdt_ratio") {  // +-inf where gamma = 0; derivable from D and gamma
           coefficients.names.erase(coefficients.names.begin() + static_cast<std::ptrdiff_t>(k));

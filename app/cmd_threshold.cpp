@@ -8,6 +8,7 @@
 #include "ergon/errors.hpp"
 #include "ergon/io.hpp"
 #include "ergon/sweep.hpp"
+#include "ergon/threshold.hpp"
 
 namespace ergon::cli {
 

@@ -6,9 +6,9 @@
 
 #include "cli.hpp"
 #include "ergon/config.hpp"
+#include "ergon/cross_validation.hpp"
 #include "ergon/errors.hpp"
 #include "ergon/io.hpp"
-#include "ergon/validation.hpp"
 
 namespace ergon::cli {
 

@@ -173,12 +173,11 @@ void agree_on_escape(int& left_group, double& x_escape, bool& stopped) {
 // sums are exact; the y samples of a batch come from its one owner.
 void combine_runs(LangevinRun& run) {
   std::vector<double> sums;
-  for (const BatchSums& b : run.batches)
-    for (double v : {b.samples, b.x, b.p, b.x2, b.p2, b.E, b.E2, b.current, b.y3, b.y4}) sums.push_back(v);
+  for (const BatchSums& b : run.batches) sums.insert(sums.end(), b.sums.begin(), b.sums.end());
   sum_everywhere(sums);
   std::size_t k = 0;
   for (BatchSums& b : run.batches)
-    for (double* v : {&b.samples, &b.x, &b.p, &b.x2, &b.p2, &b.E, &b.E2, &b.current, &b.y3, &b.y4}) *v = sums[k++];
+    for (double& v : b.sums) v = sums[k++];
   std::vector<std::uint64_t*> slots = run.wigner.integers();
   for (RadialHistogram& h : run.radial) {
     const auto more = h.integers();

@@ -7,8 +7,8 @@
 #include <cmath>
 
 #include "ergon/config.hpp"
-#include "ergon/electronic.hpp"
 #include "ergon/fock.hpp"
+#include "ergon/resonant_level.hpp"
 #include "ergon/steady.hpp"
 #include "ergon/sweep.hpp"
 
@@ -23,15 +23,15 @@ ergon::Config paper(double V) {
 // One table node: values and slopes of <n>, D, gamma, I from one quadrature
 // pass, across the range a V = 16 table covers.
 void BM_TableNode(benchmark::State& state) {
-  const ergon::ElectronicModel m(paper(16.0).device);
+  const ergon::ResonantLevel m(paper(16.0).device);
   const double x0 = m.device().oscillator.x0();
   int i = 0;
   for (auto _ : state) {
     const double x = (-55.0 + 110.0 * (i++ % 101) / 100.0) * x0;
     benchmark::DoNotOptimize(m.node(x));
   }
-  state.counters["nodes_per_second"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                          benchmark::Counter::kIsRate);
+  state.counters["nodes_per_second"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TableNode)->Unit(benchmark::kMicrosecond);
 
@@ -63,8 +63,8 @@ void BM_AveragedSweep201(benchmark::State& state) {
   control.threads = 0;
   for (auto _ : state)
     benchmark::DoNotOptimize(ergon::run_sweep(ergon::Config{}, {{"V", V}}, ergon::Method::averaged, control, {}));
-  state.counters["points_per_second"] = benchmark::Counter(201.0 * static_cast<double>(state.iterations()),
-                                                           benchmark::Counter::kIsRate);
+  state.counters["points_per_second"] =
+      benchmark::Counter(201.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_AveragedSweep201)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 

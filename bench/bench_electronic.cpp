@@ -2,7 +2,7 @@
 // the default quadrature tolerance (paper's parameters, V = 16).
 #include <benchmark/benchmark.h>
 
-#include "ergon/electronic.hpp"
+#include "ergon/resonant_level.hpp"
 #include "ergon/tables.hpp"
 
 namespace {
@@ -14,7 +14,7 @@ ergon::Device paper(double V) {
 }
 
 void BM_Tabulate1001(benchmark::State& state) {
-  const ergon::ElectronicModel m(paper(16.0));
+  const ergon::ResonantLevel m(paper(16.0));
   const double x0 = m.device().oscillator.x0();
   for (auto _ : state) {
     double sum = 0;
@@ -30,8 +30,8 @@ void BM_Tabulate1001(benchmark::State& state) {
 BENCHMARK(BM_Tabulate1001)->Unit(benchmark::kMillisecond);
 
 void BM_HermiteTable(benchmark::State& state) {
-  const ergon::ElectronicModel m(paper(16.0));
-  const auto grid = ergon::symmetric_grid(m.device(), 30.0 * m.device().oscillator.x0());
+  const ergon::ResonantLevel m(paper(16.0));
+  const auto grid = ergon::symmetric_grid(m, 30.0 * m.device().oscillator.x0());
   for (auto _ : state) {
     ergon::CoefficientTable t(m, grid, 1);
     benchmark::DoNotOptimize(t.gamma_nodes().data());

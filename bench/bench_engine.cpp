@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "ergon/resonant_level.hpp"
 #include "ergon/tables.hpp"
 
 namespace {
 
 struct NullObserver final : ergon::engine::Observer {
   double sink = 0;
-  void observe(const double* x, const double* p, int lanes, std::uint32_t, int) override {
+  void observe(const double* x, const double* p, int lanes, std::uint32_t, std::uint64_t, int) override {
     for (int i = 0; i < lanes; ++i) sink += x[i] * p[i];
   }
 };
@@ -20,8 +21,8 @@ const ergon::CoefficientTable& table() {
   static const ergon::CoefficientTable t = [] {
     ergon::Device d;
     ergon::set_bias(d, 16.0);
-    const ergon::ElectronicModel m(d);
-    return ergon::CoefficientTable(m, ergon::symmetric_grid(d, 60.0 * d.oscillator.x0()));
+    const ergon::ResonantLevel m(d);
+    return ergon::CoefficientTable(m, ergon::symmetric_grid(m, 60.0 * d.oscillator.x0()));
   }();
   return t;
 }

@@ -11,7 +11,7 @@
 #include <random>
 #include <vector>
 
-#include "ergon/electronic.hpp"
+#include "ergon/resonant_level.hpp"
 #include "ergon/tables.hpp"
 
 int main(int argc, char** argv) {
@@ -19,10 +19,10 @@ int main(int argc, char** argv) {
   const double V = argc > 2 ? std::atof(argv[2]) : 16.0;
   ergon::Device device;
   ergon::set_bias(device, V);
-  const ergon::ElectronicModel model(device);
+  const ergon::ResonantLevel model(device);
   const double x0 = device.oscillator.x0(), F = model.F(), w0 = device.oscillator.w0, m = device.oscillator.mass;
   // Uniform table over +-60 x0 (4001 points), filled from ergon's Hermite table.
-  const ergon::CoefficientTable hermite(model, ergon::symmetric_grid(device, 60 * x0));
+  const ergon::CoefficientTable hermite(model, ergon::symmetric_grid(model, 60 * x0));
   const int N = 4001;
   const double xmin = -60 * x0, dx = 120 * x0 / (N - 1);
   std::vector<double> tn(N), tg(N), td(N);

@@ -587,12 +587,14 @@ double AveragedSteadyState::position_average(const std::function<double(double)>
 // from it.
 constexpr double kProbeResolution = 0.25;
 
-AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads, double tail) {
+AveragedSolution solve_averaged(const ElectronicModel& model, const Config& config, int threads, double tail,
+                                const std::atomic<bool>* stop) {
   const Device& dev = config.device;
-  const double x0 = dev.oscillator.x0();
-  const double k = dev.oscillator.mass * dev.oscillator.w0 * dev.oscillator.w0;
+  const MechanicalMode mode = model.oscillator();
+  const double x0 = mode.x0();
+  const double k = mode.mass * mode.w0 * mode.w0;
   // Start wide enough for the static displacement |F| <n> / (m w0^2), <n> <= 1.
-  const double shift = std::abs(dev.oscillator.F()) / k;
+  const double shift = std::abs(mode.F) / k;
   double X = std::max(20.0 * x0, 2.0 * shift + 10.0 * x0);
   const double X_cap = std::max(2000.0 * x0, 2.0 * X);
   std::shared_ptr<CoefficientTable> table;
@@ -605,9 +607,9 @@ AveragedSolution solve_averaged(const CoefficientSource& source, const Config& c
   // least 1.2 (1.05 once the tail is below 1e-6) and at most 3 per step.
   constexpr double inside = 0.85;
   while (true) {
-    auto grid = symmetric_grid(dev, X);
-    table = table ? std::make_shared<CoefficientTable>(table->extended(source, grid, threads))
-                  : std::make_shared<CoefficientTable>(source, grid, threads);
+    auto grid = symmetric_grid(model, X);
+    table = table ? std::make_shared<CoefficientTable>(table->extended(model, grid, threads, stop))
+                  : std::make_shared<CoefficientTable>(model, grid, threads, stop);
     probe = std::make_shared<AveragedSteadyState>(*table, config.averaged, kProbeResolution, false);
     auto energy_at = [&](double A) { return probe->energy_min() + 0.5 * k * A * A; };
     const double E2 = energy_at(inside * X), E1 = energy_at(0.7 * X);

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <variant>
 
+#include "ergon/electronic.hpp"
 #include "ergon/errors.hpp"
 
 namespace ergon {
@@ -30,6 +31,8 @@ enum class Check {
   count3,       // integer >= 3
   seed,         // integer >= 0
   tolerance,    // 0 < value <= 1e-3
+  model,        // a registered electronic model's name
+  stride,       // integer >= 4, a multiple of 4
   none,         // strings and booleans: checked on parse
 };
 
@@ -83,6 +86,12 @@ std::vector<Entry> lead_entries(const std::string& side, Lead Device::*lead) {
 
 std::vector<Entry> make_registry() {
   std::vector<Entry> r;
+  r.push_back(Entry{{"electronic.model", "string",
+                     "electronic model: \"resonant_level\" (the paper's level, exact NEGF) or a registered model"},
+                    Check::model,
+                    {},
+                    [](const Config& c) { return Value(c.electronic.model); },
+                    [](Config& c, const Value& v) { c.electronic.model = std::get<std::string>(v); }});
   auto osc_real = [](std::string key, std::string doc, Check check, double Oscillator::*field) {
     return Entry{{"oscillator." + key, "real", std::move(doc)},
                  check,
@@ -159,6 +168,12 @@ std::vector<Entry> make_registry() {
                     {},
                     [](const Config& c) { return Value(static_cast<long long>(c.langevin.batches)); },
                     [](Config& c, const Value& v) { c.langevin.batches = static_cast<int>(std::get<long long>(v)); }});
+  r.push_back(Entry{
+      {"langevin.stride", "integer", "steps between observations, a multiple of 4 (of 8 with three_point noise), >= 4"},
+      Check::stride,
+      {},
+      [](const Config& c) { return Value(static_cast<long long>(c.langevin.stride)); },
+      [](Config& c, const Value& v) { c.langevin.stride = static_cast<int>(std::get<long long>(v)); }});
   r.push_back(real_key("phase_space.alpha_max", "half-width of the Wigner grid in |alpha|, >= 0 (0 = automatic)",
                        Check::nonnegative, &Config::phase_space, &PhaseSpace::alpha_max));
   r.push_back(Entry{{"phase_space.bins", "integer", "bins per axis of the Wigner histogram, >= 3"},
@@ -246,11 +261,19 @@ void check_value(const Entry& e, const Value& v) {
     }
   } else if (const long long* i = std::get_if<long long>(&v)) {
     const long long n = *i;
-    const long long lo = e.check == Check::count ? 1 : e.check == Check::count2 ? 2 : e.check == Check::count3 ? 3 : 0;
+    const long long lo = e.check == Check::count    ? 1
+                         : e.check == Check::count2 ? 2
+                         : e.check == Check::count3 ? 3
+                         : e.check == Check::stride ? 4
+                                                    : 0;
     const long long hi = e.check == Check::seed ? (1LL << 62) : (1LL << 30);
     if (n < lo || n > hi)
       throw messages::bad_value(k, fmt::format("{}", n), fmt::format("must be an integer in [{}, {}]", lo, hi));
+    if (e.check == Check::stride && n % 4 != 0)
+      throw messages::bad_value(k, fmt::format("{}", n), "must be a multiple of 4");
   } else if (const std::string* s = std::get_if<std::string>(&v)) {
+    if (e.check == Check::model && !is_electronic_model(*s))
+      throw messages::unknown_model(*s, electronic_model_names());
     if (!e.choices.empty() && std::find(e.choices.begin(), e.choices.end(), *s) == e.choices.end())
       throw messages::bad_value(k, fmt::format("\"{}\"", *s),
                                 fmt::format("must be one of \"{}\"", fmt::join(e.choices, "\", \"")));
@@ -492,6 +515,10 @@ nlohmann::json to_json(const Config& config) {
 void validate(const Config& config) {
   for (const auto& e : registry())
     if (e.present(config)) check_value(e, e.get(config));
+  // The three-point noise draws eight steps' increments per random block.
+  if (config.langevin.noise == Noise::three_point && config.langevin.stride % 8 != 0)
+    throw messages::bad_value("langevin.stride", fmt::format("{}", config.langevin.stride),
+                              "must be a multiple of 8 with langevin.noise = \"three_point\"");
   validate(config.device);
 }
 

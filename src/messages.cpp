@@ -1,6 +1,7 @@
 // Every user-facing error message of ergon. Keep them one line each, naming
 // the key or value at fault and what is allowed.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "ergon/errors.hpp"
 
@@ -152,6 +153,11 @@ Error checkpoint_mismatch(std::string_view checkpoint, std::string_view what) {
 
 Error incomplete_file(std::string_view file, std::string_view why) {
   return {ErrorKind::input, fmt::format("'{}' is not a complete ergon result: {}", file, why)};
+}
+
+Error unknown_model(std::string_view name, const std::vector<std::string>& known) {
+  return Error(ErrorKind::config, fmt::format("electronic.model = \"{}\" is not a model: use one of \"{}\"", name,
+                                              fmt::join(known, "\", \"")));
 }
 
 Error usage(std::string_view what) { return {ErrorKind::usage, std::string(what)}; }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -51,6 +53,41 @@ void parallel_for_workers(int count, int threads, const std::function<void(int, 
     for (auto& t : pool) t.join();
   }
   if (error) std::rethrow_exception(error);
+}
+
+void run_polling(const std::function<void()>& work, const std::function<void()>& poll, int interval_ms) {
+  std::exception_ptr error;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::thread runner([&] {
+    try {
+      work();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    const std::lock_guard<std::mutex> lock(mutex);
+    done = true;
+    done_cv.notify_all();
+  });
+  std::exception_ptr poll_error;
+  std::unique_lock<std::mutex> lock(mutex);
+  while (!done) {
+    if (!poll_error) {
+      lock.unlock();
+      try {
+        poll();
+      } catch (...) {
+        poll_error = std::current_exception();  // stop polling; the runner still has to finish
+      }
+      lock.lock();
+    }
+    done_cv.wait_for(lock, std::chrono::milliseconds(interval_ms), [&] { return done; });
+  }
+  lock.unlock();
+  runner.join();
+  if (error) std::rethrow_exception(error);
+  if (poll_error) std::rethrow_exception(poll_error);
 }
 
 }  // namespace ergon

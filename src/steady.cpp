@@ -55,15 +55,13 @@ std::vector<double> coarsen(const std::vector<std::uint64_t>& counts, std::size_
   return out;
 }
 
-SteadyState solve_averaged_method(const Config& config, double temperature, const RunControl& control) {
+SteadyState solve_averaged_method(const ElectronicModel& model, const Config& config, double temperature,
+                                  const RunControl& control) {
   SteadyState s;
   s.temperature = temperature;
-  const Oscillator& osc = config.device.oscillator;
-  const double w0 = osc.w0, m = osc.mass;
-  const ElectronicModel model(config.device);
-  CoefficientSource source = electronic_source(model);
-  source.stop = control.stop;
-  const AveragedSolution sol = solve_averaged(source, config, resolve_threads(control.threads));
+  const MechanicalMode mode = model.oscillator();
+  const double w0 = mode.w0, m = mode.mass;
+  const AveragedSolution sol = solve_averaged(model, config, resolve_threads(control.threads), 1e-13, control.stop);
   const AveragedSteadyState& avg = *sol.state;
   const double E1 = avg.moment(1), E2 = avg.moment(2);
   s.wigner_energy = {E1, 0.0};
@@ -93,17 +91,17 @@ SteadyState solve_averaged_method(const Config& config, double temperature, cons
   if (control.wigner_grid) s.wigner = wigner_from_radial(P_y, alpha_max, config.phase_space.bins);
   s.radial =
       radial_grid(P_y, alpha_max * alpha_max, std::max(64, static_cast<int>(std::ceil(alpha_max * alpha_max * 4))));
-  s.diagnostics = validity_diagnostics(config, table, E1);
+  s.diagnostics = validity_diagnostics(model, table, E1);
   s.numerical_error = sol.numerical_error;
   return s;
 }
 
-SteadyState solve_langevin_method(const Config& config, double temperature, const RunControl& control) {
+SteadyState solve_langevin_method(const ElectronicModel& model, const Config& config, double temperature,
+                                  const RunControl& control) {
   SteadyState s;
   s.temperature = temperature;
-  const Oscillator& osc = config.device.oscillator;
-  const double w0 = osc.w0;
-  const LangevinRun run = run_langevin(config, control);
+  const double w0 = model.oscillator().w0;
+  const LangevinRun run = run_langevin(model, config, control);
   const LangevinSummary sum = summarize(run);
   s.wigner_energy = sum.wigner_energy;
   s.energy = sum.energy;
@@ -139,9 +137,9 @@ SteadyState solve_langevin_method(const Config& config, double temperature, cons
     const BatchSums& q = run.batches[b];
     Sums& g = groups[static_cast<std::size_t>(group_of(b))];
     for (Sums* t : {&g, &total}) {
-      t->n += q.samples;
-      t->y += q.E / w0;
-      t->y2 += q.E2 / (w0 * w0);
+      t->n += q[BatchSums::samples];
+      t->y += q[BatchSums::E] / w0;
+      t->y2 += q[BatchSums::E2] / (w0 * w0);
       const auto& c = run.radial[b].counts();
       for (std::size_t i = 0; i < bins; ++i) t->counts[i] += c[i];
     }
@@ -233,21 +231,13 @@ SteadyState solve_langevin_method(const Config& config, double temperature, cons
       const auto& c = run.radial[b].counts();
       double k = 0;
       for (std::size_t j = i * per_unit; j < std::min(bins, (i + 1) * per_unit); ++j) k += static_cast<double>(c[j]);
-      per_batch[b] = k / (run.batches[b].samples * out_width);
+      per_batch[b] = k / (run.batches[b][BatchSums::samples] * out_width);
     }
     const Estimate e = batch_mean(per_batch);
     s.radial.density[i] = e.value;
     s.radial_error[i] = e.error;
   }
-  // Diagnostics from the coefficient table of a fresh averaged solve would
-  // cost a second table; the sampler's own table is not exposed, so build a
-  // small one around the sampled energy.
-  const ElectronicModel model(config.device);
-  const double k = osc.mass * w0 * w0;
-  const CoefficientTable table(
-      model, symmetric_grid(config.device, std::sqrt(2.0 * std::max(s.wigner_energy.value, w0) / k) * 2.0),
-      control.threads);
-  s.diagnostics = validity_diagnostics(config, table, s.wigner_energy.value);
+  s.diagnostics = validity_diagnostics(model, *run.table, s.wigner_energy.value);
   return s;
 }
 
@@ -261,19 +251,13 @@ Method parse_method(const std::string& text, const std::string& option) {
   throw messages::usage(fmt::format("{} '{}' is not a method: use langevin or averaged", option, text));
 }
 
-std::vector<Diagnostic> validity_diagnostics(const Config& config, const CoefficientTable& table, double mean_energy) {
-  const Device& d = config.device;
-  const double w0 = d.oscillator.w0;
-  const double lambda = std::abs(d.oscillator.coupling_energy());
-  const double T = std::min(1.0 / d.left.beta, 1.0 / d.right.beta);
-  const double Gamma = std::min(d.left.Gamma, d.right.Gamma);
-  const double fast = std::min(T, Gamma);
-  std::vector<Diagnostic> out;
-  out.push_back({"quasi_adiabatic_w0", w0 / fast, 0.3, fmt::format("w0 / min(T, Gamma) = {:.3g} / {:.3g}", w0, fast)});
-  out.push_back({"quasi_adiabatic_lambda", lambda / fast, 0.3,
-                 fmt::format("|lambda| / min(T, Gamma) = {:.3g} / {:.3g}", lambda, fast)});
+std::vector<Diagnostic> validity_diagnostics(const ElectronicModel& model, const CoefficientTable& table,
+                                             double mean_energy) {
+  std::vector<Diagnostic> out = model.diagnostics();
+  const MechanicalMode mode = model.oscillator();
+  const double w0 = mode.w0, mass = mode.mass;
   // Underdamped: largest |gamma| and D / (m E) on the range the state covers.
-  const double k = d.oscillator.mass * w0 * w0;
+  const double k = mass * w0 * w0;
   const double A = std::min(std::sqrt(2.0 * std::max(mean_energy, w0) / k) * 2.0, table.x_max());
   double gmax = 0, dmax = 0;
   for (int i = 0; i <= 200; ++i) {
@@ -283,16 +267,22 @@ std::vector<Diagnostic> validity_diagnostics(const Config& config, const Coeffic
   }
   out.push_back({"underdamped_gamma", gmax / w0, 0.05, fmt::format("max |gamma| / w0 = {:.3g} / {:.3g}", gmax, w0)});
   const double E = std::max(mean_energy, 0.5 * w0);
-  out.push_back({"underdamped_diffusion", dmax / (d.oscillator.mass * E) / w0, 0.05,
-                 fmt::format("max D / (m <E> w0) = {:.3g} / ({:.3g} {:.3g} {:.3g})", dmax, d.oscillator.mass, E, w0)});
+  out.push_back({"underdamped_diffusion", dmax / (mass * E) / w0, 0.05,
+                 fmt::format("max D / (m <E> w0) = {:.3g} / ({:.3g} {:.3g} {:.3g})", dmax, mass, E, w0)});
   return out;
 }
 
 SteadyState solve_steady_state(const Config& config, Method method, const RunControl& control) {
   validate(config);
+  return solve_steady_state(*make_electronic_model(config), config, method, control);
+}
+
+SteadyState solve_steady_state(const ElectronicModel& model, const Config& config, Method method,
+                               const RunControl& control) {
+  validate(config);
   const double T = reference_temperature(config);
-  SteadyState s = method == Method::langevin ? solve_langevin_method(config, T, control)
-                                             : solve_averaged_method(config, T, control);
+  SteadyState s = method == Method::langevin ? solve_langevin_method(model, config, T, control)
+                                             : solve_averaged_method(model, config, T, control);
   s.method = method;
   s.config = config;
   return s;

@@ -6,24 +6,18 @@
 
 #include "ergon/averaged.hpp"
 #include "ergon/config.hpp"
+#include "ergon/resonant_level.hpp"
+#include "synthetic_model.hpp"
 
 namespace {
 
-ergon::CoefficientSource constant_source(double gamma, double D) {
-  ergon::CoefficientSource s;
-  s.values = [=](double x) { return ergon::Coefficients{x, 0.0, D, gamma, 0.0}; };
-  s.slopes = [](double) { return ergon::CoefficientSlopes{}; };
-  s.F = 0.0632455532033676;
-  s.mass = 1.0;
-  s.w0 = 0.2;
-  return s;
-}
+using ergon_test::constant_model;
 
 TEST(Averaged, ConstantCoefficientsGiveBoltzmannExactly) {
   // D = 2 m gamma T: P(E) = exp(-E/T)/T.
   const double gamma = 3e-4, T = 2.0;
   const ergon::Config c;
-  const auto sol = ergon::solve_averaged(constant_source(gamma, 2 * gamma * T), c, 0);
+  const auto sol = ergon::solve_averaged(constant_model(gamma, 2 * gamma * T), c, 0);
   const auto& a = *sol.state;
   for (double E : {0.0, 0.01, 1.0, 7.0, 30.0, 60.0}) EXPECT_NEAR(a.density(E) * T * std::exp(E / T), 1.0, 1e-9) << E;
   EXPECT_NEAR(a.moment(1), T, 1e-9);
@@ -40,15 +34,15 @@ TEST(Averaged, EquilibriumDeviceIsThermalAtTheLeadsTemperature) {
   // Harmonic orbits: P(E) = exp(-E/T)/T, <E> = T.
   ergon::Config c;
   c.averaged.mean_force = false;
-  const ergon::ElectronicModel m(c.device);
-  const auto harmonic = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  const ergon::ResonantLevel m(c.device);
+  const auto harmonic = ergon::solve_averaged(m, c, 0);
   EXPECT_NEAR(harmonic.state->moment(1), 2.0, 1e-8);
   EXPECT_NEAR(harmonic.state->density(4.0) * 2.0 * std::exp(2.0), 1.0, 1e-8);
   // With the mean force: Boltzmann in V(x) = m w0^2 x^2/2 + Phi(x),
   // <E_h> = T/2 + <m w0^2 x^2/2>, computed here by direct quadrature of
   // exp(-V/T) with Phi from the electronic model (independent of the solver).
   c.averaged.mean_force = true;
-  const auto full = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  const auto full = ergon::solve_averaged(m, c, 0);
   using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
   const double k = 0.04, T = 2.0, F = m.F();
   auto Phi = [&](double x) {
@@ -65,8 +59,8 @@ TEST(Averaged, EquilibriumDeviceIsThermalAtTheLeadsTemperature) {
 TEST(Averaged, TableCoversTheDensity) {
   ergon::Config c;
   ergon::set_bias(c.device, 16.0);
-  const ergon::ElectronicModel m(c.device);
-  const auto sol = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  const ergon::ResonantLevel m(c.device);
+  const auto sol = ergon::solve_averaged(m, c, 0);
   // The mass beyond 85 % of the table's half-width is below the tail 1e-13.
   const double A = 0.85 * sol.table->x_max();
   EXPECT_LT(1.0 - sol.state->cdf(sol.state->energy_min() + 0.5 * 0.04 * A * A), 1e-13);
@@ -78,8 +72,8 @@ TEST(Averaged, RadialDensityIsNormalisedAndCarriesTheBatteryEnergy) {
   // P_y independently (adaptive Gauss-Kronrod in y) must give 1 and <E_h>/w0.
   ergon::Config c;
   ergon::set_bias(c.device, 16.0);
-  const ergon::ElectronicModel m(c.device);
-  const auto sol = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+  const ergon::ResonantLevel m(c.device);
+  const auto sol = ergon::solve_averaged(m, c, 0);
   const auto& a = *sol.state;
   using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
   const double top = a.radial_max();
@@ -105,8 +99,8 @@ TEST(Averaged, ErrorEstimateBoundsTheErrorAgainstAFineReference) {
   for (double V : {2.0, 4.3, 8.0, 16.0}) {
     ergon::Config c;
     ergon::set_bias(c.device, V);
-    const ergon::ElectronicModel m(c.device);
-    const auto sol = ergon::solve_averaged(ergon::electronic_source(m), c, 0);
+    const ergon::ResonantLevel m(c.device);
+    const auto sol = ergon::solve_averaged(m, c, 0);
     const ergon::AveragedSteadyState ref(*sol.table, c.averaged, 8.0, false);
     for (int k : {1, 2}) {
       const double error = std::abs(sol.state->moment(k) / ref.moment(k) - 1);

@@ -13,6 +13,7 @@
 #include "ergon/dynamics.hpp"
 #include "ergon/random.hpp"
 #include "ergon/sampler.hpp"
+#include "synthetic_model.hpp"
 
 namespace {
 
@@ -21,17 +22,8 @@ using ergon::Integrator;
 
 constexpr double kSigmas = 4.5;
 
-// An oscillator with constant damping and diffusion (Ornstein-Uhlenbeck):
-// no mean force, stationary phase-space energy D / (2 m gamma) = T.
-ergon::CoefficientSource constant_source(double gamma, double D, double w0 = 0.2, double m = 1.0) {
-  ergon::CoefficientSource s;
-  s.values = [=](double x) { return ergon::Coefficients{x, 0.0, D, gamma, 0.0}; };
-  s.slopes = [](double) { return ergon::CoefficientSlopes{}; };
-  s.F = 0.0632455532033676;
-  s.mass = m;
-  s.w0 = w0;
-  return s;
-}
+using ergon_test::constant_model;
+using ergon_test::FunctionModel;
 
 Config ou_config(Integrator integrator, double dt, double time, unsigned long long seed = 11) {
   Config c;
@@ -114,7 +106,7 @@ TEST(Sampler, SplittingReachesItsExactStationaryEnergy) {
   // above T, a bias the run must resolve; at w0 dt = 0.05 it is 3e-4.
   const double gamma = 2e-3, T = 2.0, D = 2 * gamma * T;
   for (double dt : {2.5, 0.25}) {
-    const auto run = ergon::run_langevin(ou_config(Integrator::splitting, dt, 6e7), constant_source(gamma, D));
+    const auto run = ergon::run_langevin(constant_model(gamma, D), ou_config(Integrator::splitting, dt, 6e7));
     const auto s = ergon::summarize(run);
     const double exact = splitting_energy(0.2, T, dt);
     EXPECT_NEAR(s.wigner_energy.value, exact, kSigmas * s.wigner_energy.error) << "dt=" << dt;
@@ -129,7 +121,7 @@ TEST(Sampler, EulerBiasMatchesItsExactStationaryEnergyAndThePrediction) {
   // The paper's scheme: effective damping gamma - w0^2 dt (docs/model.md).
   const double gamma = 2e-3, T = 2.0, D = 2 * gamma * T, w0 = 0.2;
   for (double dt : {0.02, 0.01}) {
-    const auto run = ergon::run_langevin(ou_config(Integrator::euler, dt, 2e7), constant_source(gamma, D));
+    const auto run = ergon::run_langevin(constant_model(gamma, D), ou_config(Integrator::euler, dt, 2e7));
     const auto s = ergon::summarize(run);
     const double exact = euler_energy(w0, 1.0, gamma, D, dt);
     const double predicted = D / (2 * (gamma - w0 * w0 * dt));
@@ -150,7 +142,7 @@ TEST(Sampler, BoltzmannHistogram) {
   // chi-square over 16 bins with per-bin errors from batch means.
   const double gamma = 4e-3, T = 2.0, w0 = 0.2, theta = T / w0;
   auto c = ou_config(Integrator::splitting, 0.25, 3e7);
-  const auto run = ergon::run_langevin(c, constant_source(gamma, 2 * gamma * T));
+  const auto run = ergon::run_langevin(constant_model(gamma, 2 * gamma * T), c);
   const double width = run.radial.front().y_max() / run.radial.front().bins();
   const int bins = 16;
   const double bin_width = 2.0 * theta / 4;  // 16 bins up to 8 theta
@@ -164,7 +156,7 @@ TEST(Sampler, BoltzmannHistogram) {
         const double y = (static_cast<double>(i) + 0.5) * width;
         if (y >= k * bin_width && y < (k + 1) * bin_width) count += static_cast<double>(h[i]);
       }
-      per_batch.push_back(count / run.batches[b].samples);
+      per_batch.push_back(count / run.batches[b][ergon::BatchSums::samples]);
     }
     const auto e = ergon::batch_mean(per_batch);
     // Cells of the fine histogram are whole: integrate the exact density over them.
@@ -188,8 +180,7 @@ TEST(Sampler, ResultsIndependentOfThreadCount) {
   const auto a = ergon::run_langevin(c, one), b = ergon::run_langevin(c, two);
   ASSERT_EQ(a.batches.size(), b.batches.size());
   for (std::size_t i = 0; i < a.batches.size(); ++i) {
-    EXPECT_EQ(a.batches[i].E, b.batches[i].E);
-    EXPECT_EQ(a.batches[i].x2, b.batches[i].x2);
+    EXPECT_EQ(a.batches[i].sums, b.batches[i].sums);
     EXPECT_EQ(a.radial[i].counts(), b.radial[i].counts());
     EXPECT_EQ(a.y_samples[i], b.y_samples[i]);
   }
@@ -200,14 +191,15 @@ TEST(Sampler, ResultsIndependentOfThreadCount) {
 TEST(Sampler, NegativeDampingRegionFormsARingThatMatchesTheAveragedSolution) {
   // gamma(x) = g0 (x^2/a^2 - 1): negative inside |x| < a, a van der Pol ring.
   const double g0 = 2e-3, a = 10.0, D = 4e-3;
-  ergon::CoefficientSource src;
-  src.values = [=](double x) { return ergon::Coefficients{x, 0.0, D, g0 * (x * x / (a * a) - 1), 0.0}; };
-  src.slopes = [=](double x) { return ergon::CoefficientSlopes{0.0, 0.0, 2 * g0 * x / (a * a), 0.0}; };
-  src.F = 0.0632455532033676;
-  src.mass = 1.0;
-  src.w0 = 0.2;
+  const FunctionModel src(
+      [=](double x) {
+        return ergon::Coefficients{x, 0.0, D, g0 * (x * x / (a * a) - 1), 0.0};
+      },
+      [=](double x) {
+        return ergon::CoefficientSlopes{0.0, 0.0, 2 * g0 * x / (a * a), 0.0};
+      });
   auto c = ou_config(Integrator::splitting, 0.25, 4e7);
-  const auto run = ergon::run_langevin(c, src);
+  const auto run = ergon::run_langevin(src, c);
   const auto s = ergon::summarize(run);
   ASSERT_TRUE(std::isfinite(s.wigner_energy.value));
   const auto avg = ergon::solve_averaged(src, c, 0);
@@ -221,15 +213,17 @@ TEST(Sampler, FastEngineMatchesThePlainStepper) {
   // The plain SplittingStepper (scalar, std::exp and std::sqrt per step, the
   // reference normals) against the engine on a strongly damped ring.
   const double g0 = 2e-2, a = 6.0, D = 4e-2, w0 = 0.2, dt = 0.25;
-  ergon::CoefficientSource src;
-  src.values = [=](double x) { return ergon::Coefficients{x, 0.0, D, g0 * (x * x / (a * a) - 1), 0.0}; };
-  src.slopes = [=](double x) { return ergon::CoefficientSlopes{0.0, 0.0, 2 * g0 * x / (a * a), 0.0}; };
-  src.F = 0.0632455532033676;
-  src.mass = 1.0;
-  src.w0 = w0;
+  const FunctionModel src(
+      [=](double x) {
+        return ergon::Coefficients{x, 0.0, D, g0 * (x * x / (a * a) - 1), 0.0};
+      },
+      [=](double x) {
+        return ergon::CoefficientSlopes{0.0, 0.0, 2 * g0 * x / (a * a), 0.0};
+      },
+      ergon_test::paper_mode(w0));
   auto c = ou_config(Integrator::splitting, dt, 8e6);
   c.langevin.burn_in = 2e3;
-  const auto s = ergon::summarize(ergon::run_langevin(c, src));
+  const auto s = ergon::summarize(ergon::run_langevin(src, c));
 
   struct Ring {
     double g0, a, D, w0;
@@ -302,7 +296,7 @@ TEST(Sampler, ThreePointNoiseAgreesWithGaussianNoise) {
   const double gamma = 2e-3, T = 2.0;
   auto ou = ou_config(Integrator::splitting, 2.5, 6e7);
   ou.langevin.noise = ergon::Noise::three_point;
-  const auto s = ergon::summarize(ergon::run_langevin(ou, constant_source(gamma, 2 * gamma * T)));
+  const auto s = ergon::summarize(ergon::run_langevin(constant_model(gamma, 2 * gamma * T), ou));
   EXPECT_NEAR(s.wigner_energy.value, splitting_energy(0.2, T, 2.5), kSigmas * s.wigner_energy.error);
 }
 

@@ -10,13 +10,13 @@
 #include <numbers>
 #include <vector>
 
-#include "ergon/electronic.hpp"
+#include "ergon/resonant_level.hpp"
 #include "simd/exp.hpp"
 
 namespace {
 
 using ergon::Device;
-using ergon::ElectronicModel;
+using ergon::ResonantLevel;
 using cplx = std::complex<double>;
 constexpr double pi = std::numbers::pi;
 
@@ -61,7 +61,7 @@ double dense(const std::function<double(double)>& f, double L, long n) {
 }
 
 TEST(Electronic, PublicReferenceValuesAtZeroBias) {
-  const ElectronicModel m(paper(0.0));
+  const ResonantLevel m(paper(0.0));
   const auto c = m.coefficients(0.0);
   EXPECT_LT(rel(c.D, 1.300575785e-3), 1e-8);
   EXPECT_LT(rel(c.gamma * m.device().oscillator.mass, 3.251439464e-4), 1e-8);
@@ -70,13 +70,13 @@ TEST(Electronic, PublicReferenceValuesAtZeroBias) {
 TEST(Electronic, SumRuleHoldsEverywhere) {
   for (double V : {0.0, 6.0, 16.0}) {
     Device d = paper(V);
-    const ElectronicModel m(d);
+    const ResonantLevel m(d);
     for (double x : {-80.0, -10.0, 0.0, 3.3, 40.0}) EXPECT_NEAR(m.sum_rule(x), 1.0, 1e-10) << "V=" << V << " x=" << x;
   }
   Device wb = paper(3.0);
   wb.left.type = wb.right.type = ergon::LeadType::wideband;
   wb.right.Gamma = 0.7;
-  const ElectronicModel m(wb);
+  const ResonantLevel m(wb);
   for (double x : {-30.0, 0.0, 12.0}) EXPECT_NEAR(m.sum_rule(x), 1.0, 1e-10);
 }
 
@@ -87,7 +87,7 @@ TEST(Electronic, EquilibriumFluctuationDissipation) {
     d.left.mu = d.right.mu = 0.3;
     d.left.beta = d.right.beta = beta;
     d.dot.eps = -0.2;
-    const ElectronicModel m(d);
+    const ResonantLevel m(d);
     for (double x : {-25.0, -4.0, 0.0, 7.0, 30.0}) {
       const auto c = m.coefficients(x);
       EXPECT_GT(c.gamma, 0.0);
@@ -99,7 +99,7 @@ TEST(Electronic, EquilibriumFluctuationDissipation) {
 
 TEST(Electronic, SymmetriesAtThePapersPoint) {
   for (double V : {2.0, 6.0, 16.0}) {
-    const ElectronicModel m(paper(V));
+    const ResonantLevel m(paper(V));
     EXPECT_NEAR(m.N0(), 0.5, 1e-11);
     for (double x : {1.0, 7.5, 22.0}) {
       const auto p = m.coefficients(x), q = m.coefficients(-x);
@@ -114,7 +114,7 @@ TEST(Electronic, SymmetriesAtThePapersPoint) {
 TEST(Electronic, DampingFormsAgree) {
   // gamma from A g< d[A g>] and from the integrated-by-parts -(kappa A) d[A g<].
   for (double V : {0.0, 5.0, 16.0}) {
-    const ElectronicModel m(paper(V));
+    const ResonantLevel m(paper(V));
     for (double x : {0.0, 9.0, -20.0}) {
       const double a = m.damping(x), b = m.damping_by_parts(x);
       EXPECT_NEAR(a, b, 1e-9 * m.diffusion(x)) << "V=" << V << " x=" << x;
@@ -124,7 +124,7 @@ TEST(Electronic, DampingFormsAgree) {
 
 TEST(Electronic, NoiseSpectrumConventionAndDetailedBalance) {
   Device d;  // equilibrium at mu = 0
-  const ElectronicModel m(d);
+  const ResonantLevel m(d);
   const double x = 2.0, W = 0.3;
   EXPECT_LT(rel(m.noise_spectrum(x, 0.0), m.diffusion(x)), 1e-9);
   // S(W) > S(-W) for W > 0 and S(-W) = exp(-beta W) S(W) at equilibrium.
@@ -141,7 +141,7 @@ TEST(Electronic, NoiseSpectrumConventionAndDetailedBalance) {
 
 TEST(Electronic, AdaptiveQuadratureMatchesDenseGrid) {
   const Device d = paper(6.0);
-  const ElectronicModel m(d);
+  const ResonantLevel m(d);
   const double F = m.F();
   for (double x : {0.0, 12.0}) {
     const double e = m.level(x);
@@ -177,7 +177,7 @@ TEST(Electronic, WideBandClosedForms) {
   d.left.beta = 0.8;
   d.right.beta = 3.0;
   d.dot.eps = 0.4;
-  const ElectronicModel m(d);
+  const ResonantLevel m(d);
   const double kappa = d.left.Gamma + d.right.Gamma;
   for (double x : {-20.0, 0.0, 5.0, 33.0}) {
     const double e = m.level(x);
@@ -195,7 +195,7 @@ TEST(Electronic, WideBandClosedForms) {
 }
 
 TEST(Electronic, SlopesMatchFiniteDifferences) {
-  const ElectronicModel m(paper(16.0));
+  const ResonantLevel m(paper(16.0));
   const double h = 1e-3;
   for (double x : {-9.0, 0.5, 14.0}) {
     const auto s = m.slopes(x);
@@ -211,7 +211,7 @@ TEST(Electronic, CurvaturesMatchFiniteDifferencesOfTheSlopes) {
   // The table node's second x-derivatives against 4th-order
   // central differences of the independently integrated slopes.
   for (double V : {0.0, 6.0, 16.0}) {
-    const ElectronicModel m(paper(V));
+    const ResonantLevel m(paper(V));
     const double h = 1e-2;
     for (double x : {-40.0, -9.0, 0.5, 14.0, 60.0}) {
       const auto q = m.node(x).curvatures;
@@ -234,7 +234,7 @@ TEST(Electronic, ThirdDerivativesMatchSecondDifferencesOfTheSlopes) {
   // ~1e-9 of their size for gamma, is amplified ~5/h^2 = 20 times). Measured
   // deviations: at most 1e-5 of each column's largest third derivative (tolerance 1e-4).
   for (double V : {0.0, 6.0, 16.0}) {
-    const ElectronicModel m(paper(V));
+    const ResonantLevel m(paper(V));
     const double h = 0.5;
     std::vector<std::array<double, 4>> node, diff;
     std::array<double, 4> scale{};
@@ -257,8 +257,8 @@ TEST(Electronic, ThirdDerivativesMatchSecondDifferencesOfTheSlopes) {
 
 TEST(Electronic, ThresholdSignChangeOfDampingAtOrigin) {
   // gamma(0) > 0 below and < 0 above the paper's threshold (mu_L = -mu_R = V).
-  EXPECT_GT(ElectronicModel(paper(4.0)).damping(0.0), 0.0);
-  EXPECT_LT(ElectronicModel(paper(4.5)).damping(0.0), 0.0);
+  EXPECT_GT(ResonantLevel(paper(4.0)).damping(0.0), 0.0);
+  EXPECT_LT(ResonantLevel(paper(4.5)).damping(0.0), 0.0);
 }
 
 TEST(Electronic, VectorExpMatchesTheLibrary) {

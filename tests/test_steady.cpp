@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ergon/config.hpp"
+#include "ergon/resonant_level.hpp"
 #include "ergon/steady.hpp"
 
 namespace {
@@ -93,9 +94,9 @@ bool fires(const std::vector<ergon::Diagnostic>& d, const std::string& name) {
 
 TEST(Steady, ValidityDiagnosticsFireWhenViolated) {
   auto diagnose = [](ergon::Config c) {
-    const ergon::ElectronicModel m(c.device);
-    const ergon::CoefficientTable t(m, ergon::symmetric_grid(c.device, 20 * c.device.oscillator.x0()));
-    return ergon::validity_diagnostics(c, t, 2.0);
+    const ergon::ResonantLevel m(c.device);
+    const ergon::CoefficientTable t(m, ergon::symmetric_grid(m, 20 * c.device.oscillator.x0()));
+    return ergon::validity_diagnostics(m, t, 2.0);
   };
   ergon::Config paper;
   for (const auto& d : diagnose(paper)) EXPECT_FALSE(d.violated()) << d.name << " " << d.ratio;

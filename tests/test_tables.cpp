@@ -7,22 +7,24 @@
 #include <string>
 
 #include "ergon/errors.hpp"
+#include "ergon/resonant_level.hpp"
 #include "ergon/tables.hpp"
 
 namespace {
 
 using ergon::CoefficientTable;
 using ergon::Device;
-using ergon::ElectronicModel;
+using ergon::ResonantLevel;
 
 TEST(Tables, GridHasOriginAsNodeAndNaturalSpacing) {
   Device d;
-  const auto g = ergon::symmetric_grid(d, 60.0);
+  const ResonantLevel m(d);
+  const auto g = ergon::symmetric_grid(m, 60.0);
   EXPECT_EQ(g.points() % 2, 1);
   EXPECT_EQ(g.node(g.points() / 2), 0.0);
   EXPECT_GE(g.x_max(), 60.0);
   EXPECT_LE(g.x_min(), -60.0);
-  EXPECT_LE(g.spacing(), ergon::natural_spacing(d) * (1 + 1e-12));
+  EXPECT_LE(g.spacing(), ergon::natural_spacing(m) * (1 + 1e-12));
 }
 
 TEST(Tables, InterpolationErrorBelowDocumentedBound) {
@@ -32,8 +34,8 @@ TEST(Tables, InterpolationErrorBelowDocumentedBound) {
   for (double V : {0.0, 6.0, 16.0}) {
     Device d;
     ergon::set_bias(d, V);
-    const ElectronicModel m(d);
-    const CoefficientTable t(m, ergon::symmetric_grid(d, 40.0));
+    const ResonantLevel m(d);
+    const CoefficientTable t(m, ergon::symmetric_grid(m, 40.0));
     const double h = t.grid().spacing();
     double scale_n = 0, scale_D = 0, err_n = 0, err_D = 0, err_g = 0, err_I = 0, scale_I = 0;
     for (int i = 0; i + 1 < t.grid().points(); i += 3) {
@@ -57,8 +59,8 @@ TEST(Tables, InterpolationErrorBelowDocumentedBound) {
 TEST(Tables, NodesReproduceDirectValuesExactly) {
   Device d;
   ergon::set_bias(d, 10.0);
-  const ElectronicModel m(d);
-  const CoefficientTable t(m, ergon::symmetric_grid(d, 10.0));
+  const ResonantLevel m(d);
+  const CoefficientTable t(m, ergon::symmetric_grid(m, 10.0));
   for (int i = 0; i < t.grid().points(); i += 5) {
     const double x = t.grid().node(i);
     // Nodes hold the one-pass values exactly ...
@@ -91,8 +93,8 @@ TEST(Tables, NodesReproduceDirectValuesExactly) {
 TEST(Tables, MeanForcePotentialIntegratesTheForce) {
   Device d;
   ergon::set_bias(d, 16.0);
-  const ElectronicModel m(d);
-  const CoefficientTable t(m, ergon::symmetric_grid(d, 30.0));
+  const ResonantLevel m(d);
+  const CoefficientTable t(m, ergon::symmetric_grid(m, 30.0));
   EXPECT_EQ(t.potential(0.0), 0.0);
   for (double x : {-25.0, -3.0, 4.0, 29.0}) {
     double err = 0;
@@ -107,8 +109,8 @@ TEST(Tables, MeanForcePotentialIntegratesTheForce) {
 TEST(Tables, ExtendedTableAgreesBitForBitOnTheOldRange) {
   Device d;
   ergon::set_bias(d, 16.0);
-  const ElectronicModel m(d);
-  const CoefficientTable small(m, ergon::symmetric_grid(d, 10.0)), large(m, ergon::symmetric_grid(d, 25.0));
+  const ResonantLevel m(d);
+  const CoefficientTable small(m, ergon::symmetric_grid(m, 10.0)), large(m, ergon::symmetric_grid(m, 25.0));
   for (double x = small.x_min(); x <= small.x_max(); x += 0.0371) {
     EXPECT_EQ(small.n(x), large.n(x));
     EXPECT_EQ(small.gamma(x), large.gamma(x));
@@ -119,8 +121,8 @@ TEST(Tables, ExtendedTableAgreesBitForBitOnTheOldRange) {
 TEST(Tables, ResultIndependentOfThreadCount) {
   Device d;
   ergon::set_bias(d, 6.0);
-  const ElectronicModel m(d);
-  const auto g = ergon::symmetric_grid(d, 8.0);
+  const ResonantLevel m(d);
+  const auto g = ergon::symmetric_grid(m, 8.0);
   const CoefficientTable a(m, g, 1), b(m, g, 2);
   EXPECT_EQ(a.gamma_nodes(), b.gamma_nodes());
   EXPECT_EQ(a.dn_nodes(), b.dn_nodes());
@@ -128,11 +130,12 @@ TEST(Tables, ResultIndependentOfThreadCount) {
 
 TEST(Tables, SpacingFollowsTheSmallestScaleAndTooFineGridsAreRefused) {
   Device d;  // paper: smallest scale width = 1, F = 2 lambda / x0
-  EXPECT_DOUBLE_EQ(ergon::natural_spacing(d), 0.2 * 1.0 / d.oscillator.F());
+  EXPECT_DOUBLE_EQ(ergon::natural_spacing(ResonantLevel(d)), 0.2 * 1.0 / d.oscillator.F());
   d.left.beta = 1e6;  // T = 1e-6 sets the spacing
-  EXPECT_DOUBLE_EQ(ergon::natural_spacing(d), 0.2 * 1e-6 / d.oscillator.F());
+  const ResonantLevel cold(d);
+  EXPECT_DOUBLE_EQ(ergon::natural_spacing(cold), 0.2 * 1e-6 / d.oscillator.F());
   try {
-    (void)ergon::symmetric_grid(d, 20 * d.oscillator.x0());
+    (void)ergon::symmetric_grid(cold, 20 * d.oscillator.x0());
     FAIL() << "a grid of 4e7 nodes was accepted";
   } catch (const ergon::Error& e) {
     EXPECT_EQ(e.kind(), ergon::ErrorKind::config);
@@ -140,7 +143,7 @@ TEST(Tables, SpacingFollowsTheSmallestScaleAndTooFineGridsAreRefused) {
   }
   Device weak;  // weak coupling: never coarser than x0
   weak.oscillator.lambda = 1e-8;
-  EXPECT_DOUBLE_EQ(ergon::natural_spacing(weak), weak.oscillator.x0());
+  EXPECT_DOUBLE_EQ(ergon::natural_spacing(ResonantLevel(weak)), weak.oscillator.x0());
 }
 
 }  // namespace

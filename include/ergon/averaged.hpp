@@ -158,7 +158,7 @@ struct AveragedSolution {
   // larger.
   double numerical_error = 0.0;
 };
-AveragedSolution solve_averaged(const CoefficientSource& source, const Config& config, int threads,
-                                double tail = 1e-13);
+AveragedSolution solve_averaged(const ElectronicModel& model, const Config& config, int threads, double tail = 1e-13,
+                                const std::atomic<bool>* stop = nullptr);
 
 }  // namespace ergon

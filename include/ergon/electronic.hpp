@@ -1,14 +1,24 @@
-// Stage 2: the electronic steady state at a fixed oscillator position x.
+// Stage 2: the electrons at a fixed oscillator position x, behind one
+// interface. An ElectronicModel gives everything the later stages ask of the
+// electrons: the coefficients of the oscillator's Langevin equation (mean
+// excess charge <n>_x, momentum diffusion D(x), damping gamma(x), current
+// I(x)) with their x-derivatives for the tables, the mechanical mode they
+// drive, the energy scale the tables must resolve, and the model's validity
+// conditions.
 //
-// A resonant level between two leads, solved exactly with non-equilibrium
-// Green functions (docs/model.md, "Electronic steady state"). Every quantity
-// is an integral over the real frequency axis computed by adaptive
-// Gauss-Kronrod quadrature with breakpoints at the Fermi steps, band centres
-// and the shifted level.
+// Implementations: ResonantLevel (resonant_level.hpp; the paper's
+// non-interacting level solved with non-equilibrium Green functions). A new
+// model is a class deriving from ElectronicModel plus a line registering it
+// with the factory (docs/architecture.md, "Adding a model").
 #pragma once
 
-#include <complex>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
 
+#include "ergon/diagnostic.hpp"
 #include "ergon/parameters.hpp"
 
 namespace ergon {
@@ -16,7 +26,7 @@ namespace ergon {
 // Everything the oscillator needs from the electrons at one position x.
 struct Coefficients {
   double x = 0.0;        // oscillator position [length]
-  double n = 0.0;        // mean excess charge <n>_x = <c^dag c>_x - N0
+  double n = 0.0;        // mean excess charge <n>_x = <N>_x - N0
   double D = 0.0;        // momentum diffusion D(x) = S_x(0) [force^2 time]
   double gamma = 0.0;    // damping rate gamma(x) = S_x'(0) / m [1/time]
   double current = 0.0;  // particle current from L to R, I_x [1/time]
@@ -54,62 +64,69 @@ struct CoefficientNode {
   CoefficientThirds thirds;
 };
 
-// Quadrature controls: relative tolerance per integral, referred to the
-// integral of the absolute value of the integrand (so sign-changing results
-// such as gamma near threshold converge in absolute terms).
-struct QuadratureOptions {
-  double tolerance = 1e-11;
-  unsigned max_depth = 14;
+// The mechanical mode the electrons drive: H_osc = p^2/2m + m w0^2 x^2/2,
+// coupled by -F x (N - N0).
+struct MechanicalMode {
+  double w0 = 1.0;    // angular frequency [energy]
+  double mass = 1.0;  // m
+  double F = 0.0;     // force per unit excess charge [energy / length]
+  // Zero-point length and momentum: alpha = x / x0 + i p / p0.
+  double x0() const;
+  double p0() const;
+};
+
+// An electronic energy scale and the configuration key that sets it.
+struct EnergyScale {
+  double value = 1.0;      // [energy]
+  std::string key;         // e.g. "lead.L.beta"
+  double key_value = 1.0;  // the key's value
+  bool inverse = false;    // the key is an inverse energy (a beta)
 };
 
 class ElectronicModel {
  public:
-  // Validates the device (throws ergon::Error with a one-line message).
-  explicit ElectronicModel(const Device& device, QuadratureOptions options = {});
+  virtual ~ElectronicModel() = default;
 
-  const Device& device() const { return device_; }
-  double F() const { return F_; }    // force per unit charge
-  double N0() const { return N0_; }  // <c^dag c> at F = 0
-
-  // Level energy at position x: eps_x = eps - F x.
-  double level(double x) const { return device_.dot.eps - F_ * x; }
-
-  // Retarded Green function G(w) = 1 / (w - eps_x - Sigma_L(w) - Sigma_R(w)).
-  std::complex<double> green(double w, double x) const;
-  // Lead level-width function kappa_a(w) (a = 0: L, 1: R).
-  double kappa(int lead, double w) const;
-
-  // <c^dag c>_x = int dw/2pi A g<.
-  double occupation(double x) const;
-  // <n>_x = <c^dag c>_x - N0.
-  double excess_charge(double x) const { return occupation(x) - N0_; }
-  // D(x) = F^2 int dw/2pi A^2 g< g>.
-  double diffusion(double x) const;
-  // gamma(x) = (F^2/m) int dw/2pi A g< d/dw[A g>].
-  double damping(double x) const;
-  // Same quantity from the integrated-by-parts form
-  // -(F^2/m) int dw/2pi (kappa A) d/dw[A g<]; an independent check.
-  double damping_by_parts(double x) const;
-  // I_x = int dw/2pi kappa_L kappa_R A (f_L - f_R).
-  double current(double x) const;
-  // S_x(W) = F^2 int dw/2pi A(w) g<(w) A(w+W) g>(w+W).
-  double noise_spectrum(double x, double W) const;
-  // Spectral sum rule int dw/2pi kappa A (1 for every x).
-  double sum_rule(double x) const;
-
-  Coefficients coefficients(double x) const;
-  CoefficientSlopes slopes(double x) const;
-  // Values and their first three x-derivatives together from one quadrature
-  // pass that shares every evaluation of the Green function among the
-  // sixteen integrands (what coefficient tables use; equal to coefficients()
-  // and slopes() within the quadrature tolerance).
-  CoefficientNode node(double x) const;
-
- private:
-  Device device_;
-  QuadratureOptions options_;
-  double F_ = 0.0;
-  double N0_ = 0.0;
+  // The configuration name of the model ([electronic] model = "...").
+  virtual std::string name() const = 0;
+  // The mode the electrons drive.
+  virtual MechanicalMode oscillator() const = 0;
+  // Reference charge: <n>_x = <N>_x - N0 (N0 = <N> at F = 0).
+  virtual double N0() const = 0;
+  // Values and x-derivatives at one x. Must be thread-safe (tables fill
+  // their nodes in parallel) and must not depend on the thread.
+  virtual CoefficientNode node(double x) const = 0;
+  // How many x-derivatives node() fills: 3, or 1 (then a table takes the
+  // second and third from differences of the slopes: interpolation error
+  // O(h^4) instead of O(h^8)).
+  virtual int derivatives() const { return 3; }
+  // The values alone (the coefficients command, gamma(0) for thresholds).
+  virtual Coefficients coefficients(double x) const { return node(x).values; }
+  // The smallest electronic energy scale, which sets the table spacing
+  // (natural_spacing in tables.hpp), and the key that sets it.
+  virtual EnergyScale smallest_scale() const = 0;
+  // The model's own validity conditions at its parameters (the solvers add
+  // the oscillator's: underdamped motion).
+  virtual std::vector<Diagnostic> diagnostics() const { return {}; }
 };
+
+// The coefficients at positions x[i], in parallel (the result does not
+// depend on the thread count); throws interrupted() if `stop` is set before
+// every position is done. What the coefficients command and Python print.
+std::vector<Coefficients> coefficients_at(const ElectronicModel& model, const std::vector<double>& x, int threads = 0,
+                                          const std::atomic<bool>* stop = nullptr);
+
+// Builds the model named by config.electronic.model (validating the keys it
+// reads). Throws ergon::Error naming the key for an unknown model.
+std::shared_ptr<const ElectronicModel> make_electronic_model(const Config& config);
+
+// A model for the factory: a user's own model becomes reachable by name from
+// every command, sweep and the Python module. Registering a name twice
+// replaces the builder.
+using ModelBuilder = std::function<std::shared_ptr<const ElectronicModel>(const Config& config)>;
+void register_electronic_model(const std::string& name, ModelBuilder builder);
+// Registered names, in registration order ("resonant_level" first).
+std::vector<std::string> electronic_model_names();
+bool is_electronic_model(const std::string& name);
 
 }  // namespace ergon

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ergon {
 
@@ -59,6 +60,7 @@ Error fock_too_large(int n_max, int limit);
 Error diffusion_unresolved(double orbit_average, double amplitude_x0);
 Error table_too_fine(double nodes, long max_nodes, double half_width_x0, std::string_view key, double value,
                      bool inverse);
+Error unknown_model(std::string_view name, const std::vector<std::string>& known);
 Error usage(std::string_view what);
 }  // namespace messages
 

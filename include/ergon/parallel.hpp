@@ -1,5 +1,6 @@
-// Thread-level parallelism shared by every stage: a static parallel map whose
-// result never depends on the number of threads.
+// Thread-level parallelism shared by every stage: a parallel map (indices
+// handed out dynamically) whose result never depends on the number of
+// threads, and a background run polled from the calling thread.
 #pragma once
 
 #include <functional>
@@ -18,5 +19,12 @@ void parallel_for(int count, int threads, const std::function<void(int)>& fn);
 // As parallel_for, with the worker's number (0 <= worker < threads) passed
 // too, for per-worker scratch space.
 void parallel_for_workers(int count, int threads, const std::function<void(int index, int worker)>& fn);
+
+// Runs work() on a background thread and calls poll() on the calling thread
+// at once and then every `interval_ms` milliseconds until work returns (poll
+// reports progress or checks for signals; if it throws, polling ends and the
+// exception is rethrown once work has returned). Rethrows work's exception on
+// the calling thread.
+void run_polling(const std::function<void()>& work, const std::function<void()>& poll, int interval_ms);
 
 }  // namespace ergon

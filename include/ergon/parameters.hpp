@@ -80,6 +80,10 @@ struct Langevin {
   int trajectories = 64;   // independent trajectories (1 = the paper's single run)
   unsigned long long seed = 1;
   int batches = 64;  // batches for batch-means and jackknife errors
+  // Steps between observations (a multiple of 4; of 8 with three-point
+  // noise). The default's interval 16 exceeds pi / w0 at the paper's w0, so
+  // time series of x sampled from it alias; spectra need a smaller stride.
+  int stride = 64;
 };
 
 // Phase-space output grid (stage 5).
@@ -101,8 +105,14 @@ struct Averaged {
   double tolerance = 1e-8;  // relative tolerance of the quadratures
 };
 
+// Which electronic model drives the oscillator (stage 2, electronic.hpp).
+struct Electronic {
+  std::string model = "resonant_level";  // a name known to make_electronic_model()
+};
+
 // The whole effective configuration: what every output records.
 struct Config {
+  Electronic electronic;
   Device device;
   Langevin langevin;
   PhaseSpace phase_space;

@@ -7,11 +7,18 @@
 // phase on an orbit whose energy is drawn from P(E)), then burn in. Random
 // numbers are keyed by (seed, trajectory, step): the same seed gives
 // bit-identical results on any number of threads.
+//
+// Every langevin.stride steps after the burn-in the state of each trajectory
+// is an observation: the run's own sums and histograms are built from them,
+// and callers can attach their own observers (SampleObserver) to see every
+// one.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,18 +33,60 @@ struct Estimate {
   double error = 0.0;  // standard error (0 where not statistical)
 };
 
-// Sums over the observed samples of one batch (a stretch of one trajectory).
-// E is the phase-space energy p^2/2m + m w0^2 x^2/2 (Wigner average includes
-// the zero point).
+// Sums over the observations of one batch (a stretch of one trajectory),
+// one slot per field, so accumulation, the MPI combination and any reader
+// iterate the same list. E is the phase-space energy p^2/2m + m w0^2 x^2/2
+// (its Wigner average includes the zero point).
 struct BatchSums {
-  double samples = 0;
-  double x = 0, p = 0, x2 = 0, p2 = 0, E = 0, E2 = 0, current = 0;
-  double y3 = 0, y4 = 0;  // third and fourth moments of y = E / w0
+  enum Field : std::size_t { samples, x2, p2, E, E2, current, field_count };
+  static constexpr std::array<const char*, field_count> names = {"samples", "x2", "p2", "E", "E2", "current"};
+  std::array<double, field_count> sums{};
+  double& operator[](Field f) { return sums[f]; }
+  double operator[](Field f) const { return sums[f]; }
+};
+
+// The state of `lanes` trajectories first_trajectory + i (i < lanes) at one
+// observation: `index` counts the observations after the burn-in (the state
+// after burn_in + (index + 1) * interval of each trajectory's time).
+struct Observation {
+  const double* x = nullptr;  // positions [length]
+  const double* p = nullptr;  // momenta [mass length / time]
+  int lanes = 0;
+  std::uint32_t first_trajectory = 0;
+  std::uint64_t index = 0;
+  int batch = 0;  // the time batch within each trajectory
+};
+
+// What a pass of the sampler observes (handed to observers first).
+struct ObservationPlan {
+  int trajectories = 0;
+  std::uint64_t observations = 0;  // per trajectory
+  int stride = 0;                  // steps between observations
+  double dt = 0.0;                 // time step [time]
+  double interval = 0.0;           // stride * dt [time]
+  int batches_per_trajectory = 0;
+  MechanicalMode oscillator;
+};
+
+// A caller's observer of a sampler run (in the manner of Boost.odeint's
+// observers). observe() is called concurrently for different trajectory
+// groups, and for any one trajectory in time order from one thread at a
+// time: state kept per trajectory needs no locking. A pass that is abandoned
+// because a trajectory left the coefficient table is followed by begin() of
+// a fresh pass over the same observations; end() follows the last pass.
+// Under MPI each process observes only the trajectory groups it runs.
+class SampleObserver {
+ public:
+  virtual ~SampleObserver() = default;
+  virtual void begin(const ObservationPlan& plan) { (void)plan; }
+  virtual void observe(const Observation& observation) = 0;
+  virtual void end() {}
 };
 
 struct LangevinRun;
 
-// How to run: threads, cancellation and progress (not part of the physics).
+// How to run: threads, cancellation, progress and observers (not part of the
+// physics).
 struct RunControl {
   int threads = 0;                                // 0 = all cores
   const std::atomic<bool>* stop = nullptr;        // set to abandon the run
@@ -45,6 +94,8 @@ struct RunControl {
   // Whether the deterministic method tabulates the Wigner function on its
   // grid (SteadyState::wigner; sweeps record the radial density only).
   bool wigner_grid = true;
+  // Observers of every sampler observation (not owned).
+  std::vector<SampleObserver*> observers;
 
   // Distribution of one sampler run over processes (MPI; unset: this process
   // runs everything). The sampler runs only the trajectory groups g with
@@ -81,20 +132,20 @@ struct LangevinRun {
   std::vector<BatchSums> batches;
   std::vector<RadialHistogram> radial;  // per batch, same binning
   WignerHistogram wigner;
-  std::vector<std::vector<double>> y_samples;  // per batch: every k-th observed y
+  std::vector<std::vector<double>> y_samples;     // per batch: every k-th observed y
+  std::shared_ptr<const CoefficientTable> table;  // the coefficients the run used
 };
 
-// Runs the sampler on the configuration's device with config.langevin.
+// Runs the sampler on the configuration's electronic model (built by
+// make_electronic_model) with config.langevin.
 LangevinRun run_langevin(const Config& config, const RunControl& control = {});
-// The same with the coefficients from any source (the device's oscillator
-// and config.langevin still apply).
-LangevinRun run_langevin(const Config& config, const CoefficientSource& source, const RunControl& control = {});
+// The same with any electronic model (config.langevin still applies).
+LangevinRun run_langevin(const ElectronicModel& model, const Config& config, const RunControl& control = {});
 
 // Averages over batches with batch-means standard errors.
 struct LangevinSummary {
   Estimate wigner_energy;             // <p^2/2m + m w0^2 x^2/2>_W
   Estimate energy;                    // battery energy U = w0 nbar = wigner_energy - w0/2
-  Estimate energy2;                   // <E^2>_W
   Estimate x2, p2;                    // <x^2>, <p^2>
   Estimate current;                   // <I(x)> over the steady state
   double autocorrelation_time = 0.0;  // integrated, of the energy [time]

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "ergon/diagnostic.hpp"
+#include "ergon/electronic.hpp"
 #include "ergon/fock.hpp"
 #include "ergon/phase_space.hpp"
 #include "ergon/sampler.hpp"
@@ -23,15 +25,6 @@ enum class Method {
 const char* to_string(Method method);
 // Parses "langevin" or "averaged"; throws a usage error naming `option`.
 Method parse_method(const std::string& text, const std::string& option = "--method");
-
-// A validity condition of the model (docs/model.md, "Validity").
-struct Diagnostic {
-  std::string name;    // e.g. "quasi_adiabatic"
-  double ratio = 0.0;  // small parameter; the condition holds when ratio << 1
-  double limit = 0.0;  // warning threshold
-  std::string text;    // what it compares
-  bool violated() const { return ratio > limit; }
-};
 
 struct SteadyState {
   Method method = Method::averaged;
@@ -69,12 +62,20 @@ struct SteadyState {
   std::vector<Diagnostic> diagnostics;
 };
 
-// Solves for the steady state; validates the configuration first.
+// Solves for the steady state with the configuration's electronic model
+// (make_electronic_model); validates the configuration first.
 SteadyState solve_steady_state(const Config& config, Method method, const RunControl& control = {});
+// The same with any electronic model (the configuration's other blocks
+// still apply).
+SteadyState solve_steady_state(const ElectronicModel& model, const Config& config, Method method,
+                               const RunControl& control = {});
 
-// The model's validity conditions at this configuration (quasi-adiabatic:
-// w0, |lambda| << T, Gamma; underdamped: |gamma|, D/E << w0).
-std::vector<Diagnostic> validity_diagnostics(const Config& config, const CoefficientTable& table, double mean_energy);
+// The validity conditions at this steady state: the electronic model's own
+// (model.diagnostics(); quasi-adiabatic for the resonant level) and the
+// oscillator's (underdamped: |gamma|, D/E << w0 on the range the state
+// covers, read from the table).
+std::vector<Diagnostic> validity_diagnostics(const ElectronicModel& model, const CoefficientTable& table,
+                                             double mean_energy);
 
 // The flat summary: (key, value) in a fixed order; statistical quantities are
 // followed by their "_stderr" twin.

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <vector>
 
 #include "ergon/electronic.hpp"
@@ -26,10 +25,10 @@ struct TableGrid {
   double node(int k) const { return static_cast<double>(first + k) * h; }
 };
 
-// Grid spacing that resolves the electronic structure: a fraction of the
-// smallest electronic energy scale (temperatures, band widths, level width)
-// divided by |F|, which converts an energy shift of the level into a length.
-double natural_spacing(const Device& device);
+// Grid spacing that resolves the electronic structure: a fifth of the
+// model's smallest energy scale divided by |F|, which converts an energy
+// shift of the level into a length; never coarser than x0.
+double natural_spacing(const ElectronicModel& model);
 
 // Symmetric grid with spacing natural_spacing() covering at least
 // [-half_width, +half_width]; x = 0 is a node. More than max_table_nodes
@@ -37,40 +36,21 @@ double natural_spacing(const Device& device);
 // temperature, a band of vanishing width) is refused with table_too_fine,
 // naming the key that sets the spacing.
 inline constexpr long max_table_nodes = 2'000'001;
-TableGrid symmetric_grid(const Device& device, double half_width);
-
-// Where a table's values come from: the electronic model, or any function of
-// x giving the coefficients and their slopes (synthetic systems in tests,
-// users' own models). F, mass and w0 are the oscillator's.
-struct CoefficientSource {
-  std::function<Coefficients(double x)> values;
-  std::function<CoefficientSlopes(double x)> slopes;
-  // Optional: values and three derivatives at once (the electronic model's
-  // one-pass node); used when set. Without it the curvatures and third
-  // derivatives are central differences of the slopes (interpolation error
-  // O(h^4) instead of O(h^8)).
-  std::function<CoefficientNode(double x)> node;
-  double F = 0.0, mass = 1.0, w0 = 1.0;
-  // When set, filling a table stops early and throws interrupted().
-  const std::atomic<bool>* stop = nullptr;
-};
-CoefficientSource electronic_source(const ElectronicModel& model);
+TableGrid symmetric_grid(const ElectronicModel& model, double half_width);
 
 class CoefficientTable {
  public:
   CoefficientTable() = default;
-  // Evaluates the source at every node (in parallel on `threads` threads;
-  // the result does not depend on the thread count).
-  CoefficientTable(const CoefficientSource& source, const TableGrid& grid, int threads = 0);
-  CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads = 0)
-      : CoefficientTable(electronic_source(model), grid, threads) {}
+  // Evaluates the model at every node (in parallel on `threads` threads;
+  // the result does not depend on the thread count). When `stop` is set
+  // during the fill, throws interrupted().
+  CoefficientTable(const ElectronicModel& model, const TableGrid& grid, int threads = 0,
+                   const std::atomic<bool>* stop = nullptr);
 
   // The same table on a larger grid with the same spacing: nodes already
   // present are copied, only new ones are computed.
-  CoefficientTable extended(const CoefficientSource& source, const TableGrid& grid, int threads = 0) const;
-  CoefficientTable extended(const ElectronicModel& model, const TableGrid& grid, int threads = 0) const {
-    return extended(electronic_source(model), grid, threads);
-  }
+  CoefficientTable extended(const ElectronicModel& model, const TableGrid& grid, int threads = 0,
+                            const std::atomic<bool>* stop = nullptr) const;
 
   const TableGrid& grid() const { return grid_; }
   double x_min() const { return grid_.x_min(); }
@@ -82,9 +62,6 @@ class CoefficientTable {
   double D(double x) const { return eval(D_, x); }
   double gamma(double x) const { return eval(gamma_, x); }
   double current(double x) const { return eval(I_, x); }
-  // x-derivatives of the interpolants.
-  double D_slope(double x) const { return eval_slope(D_, x); }
-  double gamma_slope(double x) const { return eval_slope(gamma_, x); }
   // Everything at one x with a single cell lookup (what orbit averages use).
   struct Sample {
     double n, D, gamma, current;  // as n(), D(), gamma(), current()
@@ -96,11 +73,10 @@ class CoefficientTable {
   // interpolant of <n>.
   double potential(double x) const;
 
-  // Node data (for the fast engine and for output).
+  // Node data (values and first derivatives as the model gave them).
   const std::vector<double>& n_nodes() const { return n_.y; }
   const std::vector<double>& dn_nodes() const { return n_.dy; }
   const std::vector<double>& D_nodes() const { return D_.y; }
-  const std::vector<double>& dD_nodes() const { return D_.dy; }
   const std::vector<double>& gamma_nodes() const { return gamma_.y; }
   const std::vector<double>& dgamma_nodes() const { return gamma_.dy; }
   const std::vector<double>& current_nodes() const { return I_.y; }
@@ -113,9 +89,8 @@ class CoefficientTable {
   struct Column {
     std::vector<double> y, dy, d2y, d3y;
   };
-  void fill(const CoefficientSource& source, int threads, const CoefficientTable* known);
+  void fill(const ElectronicModel& model, int threads, const std::atomic<bool>* stop, const CoefficientTable* known);
   double eval(const Column& c, double x) const;
-  double eval_slope(const Column& c, double x) const;
   // Cell index and position in the cell, t in [0, 1].
   std::size_t locate(double x, double& t) const;
 

@@ -21,6 +21,7 @@
 #include "ergon/steady.hpp"
 #include "ergon/sweep.hpp"
 #include "ergon/thermodynamics.hpp"
+#include "ergon/threshold.hpp"
 #include "ergon/version.hpp"
 
 namespace py = pybind11;
@@ -90,7 +91,8 @@ ConfigHandle make_config(const py::kwargs& kwargs) {
     } else if (key == "settings") {
       for (const auto& [sk, sv] : v.cast<py::dict>()) {
         const std::string name = py::str(sk);
-        std::string text = py::isinstance<py::bool_>(sv) ? (sv.cast<bool>() ? "true" : "false") : std::string(py::str(sv));
+        std::string text =
+            py::isinstance<py::bool_>(sv) ? (sv.cast<bool>() ? "true" : "false") : std::string(py::str(sv));
         sets.push_back(name + "=" + text);
       }
     } else {
@@ -127,15 +129,14 @@ py::dict steady_dict(const ergon::SteadyState& s) {
   out["wigner"] = py::dict("re_alpha"_a = to_array(axis), "im_alpha"_a = to_array(axis), "W"_a = W);
   std::vector<double> y;
   for (int i = 0; i < s.radial.bins; ++i) y.push_back(s.radial.centre(i));
-  out["radial"] = py::dict("y"_a = to_array(y), "P_y"_a = to_array(s.radial.density),
-                           "stderr"_a = to_array(s.radial_error.empty() ? std::vector<double>(y.size(), 0.0)
-                                                                        : s.radial_error));
+  out["radial"] =
+      py::dict("y"_a = to_array(y), "P_y"_a = to_array(s.radial.density),
+               "stderr"_a = to_array(s.radial_error.empty() ? std::vector<double>(y.size(), 0.0) : s.radial_error));
   std::vector<double> n;
   for (std::size_t i = 0; i < s.populations.p.size(); ++i) n.push_back(static_cast<double>(i));
-  out["populations"] =
-      py::dict("n"_a = to_array(n), "p_n"_a = to_array(s.populations.p),
-               "stderr"_a = to_array(s.populations.error.empty() ? std::vector<double>(n.size(), 0.0)
-                                                                  : s.populations.error));
+  out["populations"] = py::dict(
+      "n"_a = to_array(n), "p_n"_a = to_array(s.populations.p),
+      "stderr"_a = to_array(s.populations.error.empty() ? std::vector<double>(n.size(), 0.0) : s.populations.error));
   py::list diags;
   for (const auto& d : s.diagnostics)
     diags.append(py::dict("name"_a = d.name, "ratio"_a = d.ratio, "limit"_a = d.limit, "violated"_a = d.violated(),
@@ -205,35 +206,44 @@ Item access: config['oscillator.w0'], config['langevin.seed'] = 3.)")
              return k;
            })
       .def("to_toml", [](const ConfigHandle& c) { return ergon::to_toml(c.config); })
-      .def_property_readonly("x0", [](const ConfigHandle& c) { return c.config.device.oscillator.x0(); },
-                             "zero-point length sqrt(2/(m w0))")
-      .def_property_readonly("p0", [](const ConfigHandle& c) { return c.config.device.oscillator.p0(); },
-                             "zero-point momentum sqrt(2 m w0)")
-      .def_property_readonly("F", [](const ConfigHandle& c) { return c.config.device.oscillator.F(); },
-                             "force per unit excess charge F = 2 lambda / x0")
+      .def_property_readonly(
+          "x0", [](const ConfigHandle& c) { return c.config.device.oscillator.x0(); },
+          "zero-point length sqrt(2/(m w0))")
+      .def_property_readonly(
+          "p0", [](const ConfigHandle& c) { return c.config.device.oscillator.p0(); },
+          "zero-point momentum sqrt(2 m w0)")
+      .def_property_readonly(
+          "F", [](const ConfigHandle& c) { return c.config.device.oscillator.F(); },
+          "force per unit excess charge F = 2 lambda / x0")
+      .def_property_readonly(
+          "model", [](const ConfigHandle& c) { return c.config.electronic.model; }, "the electronic model's name")
       .def("__repr__", [](const ConfigHandle& c) { return "ergon.Config(\n" + ergon::to_toml(c.config) + ")"; });
 
   m.def(
       "coefficients",
       [](const ConfigHandle& c, const Array& x_over_x0, int threads) {
         const auto xs = to_vector(x_over_x0, "x_over_x0");
-        const ergon::ElectronicModel model(c.config.device);
-        const double x0 = c.config.device.oscillator.x0();
+        const auto model = ergon::make_electronic_model(c.config);
+        const double x0 = model->oscillator().x0();
+        std::vector<double> positions(xs.size());
+        for (std::size_t k = 0; k < xs.size(); ++k) positions[k] = xs[k] * x0;
+        const auto rows = interruptible(threads, [&](const ergon::RunControl& ctl) {
+          // Polls Python's signals while the positions are computed.
+          std::vector<ergon::Coefficients> out;
+          ergon::run_polling([&] { out = ergon::coefficients_at(*model, positions, ctl.threads, ctl.stop); },
+                             [&] { ctl.progress(0.0); }, 100);
+          return out;
+        });
         std::vector<double> x(xs.size()), n(xs.size()), D(xs.size()), g(xs.size()), I(xs.size());
-        {
-          py::gil_scoped_release release;
-          ergon::parallel_for(static_cast<int>(xs.size()), threads, [&](int i) {
-            const auto k = static_cast<std::size_t>(i);
-            const auto co = model.coefficients(xs[k] * x0);
-            x[k] = co.x;
-            n[k] = co.n;
-            D[k] = co.D;
-            g[k] = co.gamma;
-            I[k] = co.current;
-          });
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+          x[k] = rows[k].x;
+          n[k] = rows[k].n;
+          D[k] = rows[k].D;
+          g[k] = rows[k].gamma;
+          I[k] = rows[k].current;
         }
         return py::dict("x_over_x0"_a = to_array(xs), "x"_a = to_array(x), "n"_a = to_array(n), "D"_a = to_array(D),
-                        "gamma"_a = to_array(g), "current"_a = to_array(I), "N0"_a = model.N0());
+                        "gamma"_a = to_array(g), "current"_a = to_array(I), "N0"_a = model->N0());
       },
       "config"_a, "x_over_x0"_a, "threads"_a = 0,
       R"(Electronic coefficients at positions x = x_over_x0 * x0 (arrays of the same shape):
@@ -244,9 +254,8 @@ current (particles from L to R per time); N0 = <c^dag c> at F = 0.)");
       "steady",
       [](const ConfigHandle& c, const std::string& method, int threads) {
         const ergon::Method mth = ergon::parse_method(method, "method");
-        const auto s = interruptible(threads, [&](const ergon::RunControl& ctl) {
-          return ergon::solve_steady_state(c.config, mth, ctl);
-        });
+        const auto s = interruptible(
+            threads, [&](const ergon::RunControl& ctl) { return ergon::solve_steady_state(c.config, mth, ctl); });
         return steady_dict(s);
       },
       "config"_a, "method"_a = "averaged", "threads"_a = 0,
@@ -331,8 +340,8 @@ W_F = T D(rho || rho_thermal) at the given temperature [energy].)");
   m.def(
       "analyze_wigner",
       [](const Array& re, const Array& im, const Array& W, double w0, double T, int n_max) {
-        const auto a = ergon::analyze_wigner(to_vector(re, "re_alpha"), to_vector(im, "im_alpha"),
-                                             to_vector(W, "W"), w0, T, n_max);
+        const auto a = ergon::analyze_wigner(to_vector(re, "re_alpha"), to_vector(im, "im_alpha"), to_vector(W, "W"),
+                                             w0, T, n_max);
         py::dict out = thermo_dict(a.thermo);
         out["p_n"] = to_array(a.populations.p);
         out["n_max"] = a.populations.n_max;

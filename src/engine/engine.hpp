@@ -78,13 +78,15 @@ inline FastTable make_fast_table(const CoefficientTable& table, Integrator integ
   return make_fast_table(table, integrator, dt, refine, &range);
 }
 
-// Receives the lanes' state every `stride` steps.
+// Receives the lanes' state every `stride` steps after the burn-in.
 class Observer {
  public:
   virtual ~Observer() = default;
   // x[i], p[i] for lanes i < lanes; trajectories first_trajectory + i;
-  // `batch` is the time batch within each trajectory.
-  virtual void observe(const double* x, const double* p, int lanes, std::uint32_t first_trajectory, int batch) = 0;
+  // `index` counts observations after the burn-in, `batch` is the time
+  // batch within each trajectory.
+  virtual void observe(const double* x, const double* p, int lanes, std::uint32_t first_trajectory, std::uint64_t index,
+                       int batch) = 0;
 };
 
 struct Job {

@@ -370,7 +370,7 @@ struct Kernel {
           p[v].store_aligned(ps + v * W);
         }
         const int batch = static_cast<int>((obs - burn_obs) / batch_obs);
-        job.observer->observe(xs, ps, job.lanes, job.first_trajectory, batch);
+        job.observer->observe(xs, ps, job.lanes, job.first_trajectory, obs - burn_obs, batch);
       }
       if ((obs & 255) == 255) {
         if (job.steps_done)

@@ -1,5 +1,5 @@
 // Cross-validation harness (docs/validation.md).
-#include "ergon/validation.hpp"
+#include "ergon/cross_validation.hpp"
 
 #include "ergon/config.hpp"
 #include "ergon/electronic.hpp"
@@ -33,10 +33,11 @@ std::vector<ConvergencePoint> integrator_convergence(const Config& base, const s
   Config c = base;
   apply_axis(c, "V", 0.0);
   const double reference = solve_steady_state(c, Method::averaged, control).energy.value;
-  const Device& d = c.device;
-  const double w0 = d.oscillator.w0, m = d.oscillator.mass, T = 1.0 / d.left.beta;
-  const ElectronicModel model(d);
-  const double gamma0 = model.damping(0.0), D0 = model.diffusion(0.0);
+  const auto model = make_electronic_model(c);
+  const MechanicalMode mode = model->oscillator();
+  const double w0 = mode.w0, m = mode.mass, T = 1.0 / c.device.left.beta;
+  const Coefficients at_rest = model->coefficients(0.0);
+  const double gamma0 = at_rest.gamma, D0 = at_rest.D;
   std::vector<ConvergencePoint> out;
   auto run = [&](Integrator integrator, double dt, double t) {
     Config r = c;

@@ -1,0 +1,28 @@
+// Thresholds of the phonon laser: the bias where the damping at rest changes
+// sign, and the first bias with ergotropy above its error bar.
+#pragma once
+
+#include <vector>
+
+#include "ergon/steady.hpp"
+
+namespace ergon {
+
+// Bias V (mu_L = +V, mu_R = -V) where gamma(x = 0) changes sign, bracketed by
+// scanning from V = 0 in steps of `step` and refined by TOMS 748 to `tol`.
+// Throws if there is no sign change below v_max.
+double damping_threshold(const Config& base, double tol = 1e-6, double step = 0.25, double v_max = 200.0);
+
+struct ErgotropyThreshold {
+  double bias = 0.0;                    // first V with W_E above its error bar
+  double resolution = 0.0;              // uncertainty of `bias` (grid step, or the bisection tolerance)
+  double ergotropy = 0.0, error = 0.0;  // at `bias`
+  bool found = false;
+};
+// Scans `biases` (increasing) and returns the first where W_E exceeds its
+// error bar (sampler: W_E > 2 stderr; averaged: W_E > 1e-6 w0, then refined
+// by bisection to 1e-4 since the averaged W_E is a deterministic function).
+ErgotropyThreshold ergotropy_threshold(const Config& base, const std::vector<double>& biases, Method method,
+                                       const RunControl& control);
+
+}  // namespace ergon

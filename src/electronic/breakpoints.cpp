@@ -1,0 +1,72 @@
+// Breakpoints of the resonant level's integrals (docs/model.md, "Quadrature").
+#include "electronic/breakpoints.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ergon::electronic {
+
+std::vector<double> breakpoints(const leads::LeadModel& left, const leads::LeadModel& right, double eps_x) {
+  std::vector<double> b;
+  for (const leads::LeadModel* lead : {&left, &right}) {
+    b.push_back(lead->mu);
+    for (double k : {4.0, 16.0}) {
+      b.push_back(lead->mu - k / lead->beta);
+      b.push_back(lead->mu + k / lead->beta);
+    }
+    leads::with_band(lead->band, [&](const auto& band) { band.structure(b); });
+  }
+  b.push_back(eps_x);
+  // Resonances of A: real roots of w - eps_x - Re Sigma(w), which lie within
+  // |Re Sigma| <= sum Gamma / 4 of eps_x. Far from the band centres they are
+  // much narrower than Gamma (width kappa(w*) / 2 / |1 - Re Sigma'(w*)|), so
+  // each gets breakpoints on its own width.
+  auto sigma = [&](const leads::LeadModel& lead, double w) {
+    return leads::with_band(lead.band, [&](const auto& band) { return band.self_energy(w); });
+  };
+  auto f = [&](double w) { return w - eps_x - (sigma(left, w) + sigma(right, w)).real(); };
+  const double reach = 0.25 * (left.Gamma() + right.Gamma()) + 1e-9 * (1 + std::abs(eps_x));
+  const int scan = 64;
+  double w_prev = eps_x - reach, f_prev = f(w_prev);
+  for (int i = 1; i <= scan; ++i) {
+    const double w = eps_x - reach + 2 * reach * i / scan, fw = f(w);
+    if ((f_prev <= 0) != (fw <= 0)) {
+      double lo = w_prev, hi = w, flo = f_prev;
+      for (int it = 0; it < 60; ++it) {
+        const double mid = 0.5 * (lo + hi), fm = f(mid);
+        if ((fm <= 0) == (flo <= 0)) {
+          lo = mid;
+          flo = fm;
+        } else {
+          hi = mid;
+        }
+      }
+      const double root = 0.5 * (lo + hi);
+      auto band_at = [&](const leads::LeadModel& lead) {
+        return leads::with_band(lead.band, [&](const auto& band) { return band.at(root); });
+      };
+      const leads::BandAt L = band_at(left), R = band_at(right);
+      const double slope = std::abs(1.0 - (L.dsigma + R.dsigma).real());
+      const double width = 0.5 * (L.kappa + R.kappa) / std::max(slope, 1e-3);
+      // Geometric breakpoints (ratio 4): each piece is a few times as long
+      // as its distance to the pole at root - i width, where the 31-point
+      // Gauss-Kronrod rule converges without further splitting.
+      b.push_back(root);
+      for (double k = 0.5; k <= 128.0; k *= 4) {
+        b.push_back(root - k * width);
+        b.push_back(root + k * width);
+      }
+    }
+    w_prev = w;
+    f_prev = fw;
+  }
+  std::sort(b.begin(), b.end());
+  // Merge points closer than a small fraction of the smallest structure.
+  const double scale = std::max({1.0, std::abs(b.front()), std::abs(b.back())});
+  std::vector<double> out;
+  for (double x : b)
+    if (out.empty() || x - out.back() > 1e-9 * scale) out.push_back(x);
+  return out;
+}
+
+}  // namespace ergon::electronic

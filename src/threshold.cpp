@@ -1,0 +1,80 @@
+// Thresholds of the phonon laser (docs/model.md, "Thresholds").
+#include "ergon/threshold.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/math/tools/roots.hpp>
+#include <cmath>
+
+#include "ergon/electronic.hpp"
+#include "ergon/errors.hpp"
+#include "ergon/sweep.hpp"
+
+namespace ergon {
+
+double damping_threshold(const Config& base, double tol, double step, double v_max) {
+  auto gamma0 = [&](double V) {
+    Config c = base;
+    apply_axis(c, "V", V);
+    return make_electronic_model(c)->coefficients(0.0).gamma;
+  };
+  double lo = 0.0, g_lo = gamma0(0.0);
+  for (double V = step; V <= v_max + 1e-12; V += step) {
+    const double g = gamma0(V);
+    if ((g < 0) != (g_lo < 0)) {
+      std::uintmax_t iters = 200;
+      const auto r = boost::math::tools::toms748_solve(
+          gamma0, lo, V, g_lo, g, [&](double a, double b) { return std::abs(b - a) < tol; }, iters);
+      return 0.5 * (r.first + r.second);
+    }
+    lo = V;
+    g_lo = g;
+  }
+  throw messages::not_converged("damping threshold", fmt::format("gamma(x = 0) keeps its sign up to V = {}", v_max));
+}
+
+ErgotropyThreshold ergotropy_threshold(const Config& base, const std::vector<double>& biases, Method method,
+                                       const RunControl& control) {
+  auto solve = [&](double V) {
+    Config c = base;
+    apply_axis(c, "V", V);
+    return solve_steady_state(c, method, control);
+  };
+  const double w0 = base.device.oscillator.w0;
+  auto above = [&](const SteadyState& s) {
+    return method == Method::langevin ? s.ergotropy.value > 2.0 * s.ergotropy.error : s.ergotropy.value > 1e-6 * w0;
+  };
+  ErgotropyThreshold out;
+  double prev = biases.empty() ? 0.0 : biases.front();
+  for (std::size_t i = 0; i < biases.size(); ++i) {
+    const SteadyState s = solve(biases[i]);
+    if (!above(s)) {
+      prev = biases[i];
+      continue;
+    }
+    out.found = true;
+    out.bias = biases[i];
+    out.ergotropy = s.ergotropy.value;
+    out.error = s.ergotropy.error;
+    out.resolution = i > 0 ? biases[i] - prev : 0.0;
+    if (method == Method::averaged && i > 0) {
+      double lo = prev, hi = biases[i];
+      while (hi - lo > 1e-4) {
+        const double mid = 0.5 * (lo + hi);
+        const SteadyState m = solve(mid);
+        if (above(m)) {
+          hi = mid;
+          out.ergotropy = m.ergotropy.value;
+        } else {
+          lo = mid;
+        }
+      }
+      out.bias = hi;
+      out.resolution = hi - lo;
+    }
+    return out;
+  }
+  return out;
+}
+
+}  // namespace ergon
