@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "numerics/isa.hpp"
 #include "ergon/resonant_level.hpp"
 #include "ergon/tables.hpp"
 
@@ -29,7 +30,7 @@ const ergon::CoefficientTable& table() {
 
 void BM_Engine(benchmark::State& state, ergon::Integrator integrator, const char* isa,
                ergon::Noise noise = ergon::Noise::gaussian) {
-  if (!ergon::engine::select_isa(isa)) {
+  if (!ergon::isa::force(isa)) {
     state.SkipWithError("instruction set not available");
     return;
   }
@@ -62,7 +63,7 @@ void BM_Engine(benchmark::State& state, ergon::Integrator integrator, const char
   state.counters["ns_per_step"] = benchmark::Counter(steps, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["lanes"] = W;
   state.SetLabel(ergon::engine::isa());
-  ergon::engine::select_isa("");
+  ergon::isa::force("");
 }
 
 BENCHMARK_CAPTURE(BM_Engine, splitting_avx512, ergon::Integrator::splitting, "avx512")->Unit(benchmark::kMillisecond);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ergon/resonant_level.hpp"
+#include "isa_levels.hpp"
 #include "simd/exp.hpp"
 
 namespace {
@@ -267,16 +268,9 @@ TEST(Electronic, VectorExpMatchesTheLibrary) {
   std::vector<double> x;
   for (double v = -760.0; v <= 700.0; v += 0.37) x.push_back(v);
   x.insert(x.end(), {0.0, -0.0, 1e-300, -1e-12, 708.5, -708.5, -744.0, -746.0});
-  using Kernel = void (*)(double*, std::size_t);
-  std::vector<std::pair<const char*, Kernel>> kernels{{"dispatched", ergon::simd::exp_inplace},
-                                                      {"sse2", ergon::simd::exp_sse2}};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    kernels.push_back({"avx2", ergon::simd::exp_avx2});
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
-    kernels.push_back({"avx512", ergon::simd::exp_avx512});
-  for (const auto& [name, kernel] : kernels) {
+  ergon_test::for_each_isa([&](const char* name) {
     std::vector<double> y = x;
-    kernel(y.data(), y.size());
+    ergon::simd::exp_inplace(y.data(), y.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double ref = std::exp(x[i]);
       if (ref < std::numeric_limits<double>::min()) {
@@ -285,7 +279,7 @@ TEST(Electronic, VectorExpMatchesTheLibrary) {
       }
       EXPECT_LE(std::abs(y[i] - ref), 2 * std::numeric_limits<double>::epsilon() * ref) << name << " x=" << x[i];
     }
-  }
+  });
 }
 
 }  // namespace

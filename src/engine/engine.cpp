@@ -1,4 +1,4 @@
-// Engine dispatch (instruction set chosen at run time) and the fast table.
+// Engine dispatch (the instruction set of numerics/isa.hpp) and the fast table.
 #include "engine.hpp"
 
 #include <cmath>
@@ -9,6 +9,7 @@
 
 #include "ergon/dynamics.hpp"
 #include "ergon/errors.hpp"
+#include "numerics/isa.hpp"
 
 namespace ergon::engine {
 
@@ -22,62 +23,13 @@ void normals_sse2(std::uint64_t, std::uint32_t, std::uint64_t, double*);
 void normals_avx2(std::uint64_t, std::uint32_t, std::uint64_t, double*);
 void normals_avx512(std::uint64_t, std::uint32_t, std::uint64_t, double*);
 
-namespace {
+int width() { return isa::choose(width_sse2, width_avx2, width_avx512)(); }
+const char* isa() { return isa::name(isa::active()); }
 
-struct Isa {
-  const char* name;
-  Result (*run)(const Job&);
-  int (*width)();
-  void (*normals)(std::uint64_t, std::uint32_t, std::uint64_t, double*);
-};
-
-bool cpu_has(const char* name) {
-  __builtin_cpu_init();
-  if (std::strcmp(name, "avx512") == 0)
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512cd");
-  if (std::strcmp(name, "avx2") == 0) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return true;  // SSE2 is part of x86-64
-}
-
-Isa automatic() {
-  if (cpu_has("avx512")) return {"avx512", run_avx512, width_avx512, normals_avx512};
-  if (cpu_has("avx2")) return {"avx2", run_avx2, width_avx2, normals_avx2};
-  return {"sse2", run_sse2, width_sse2, normals_sse2};
-}
-
-Isa& selected() {
-  static Isa isa = automatic();
-  return isa;
-}
-
-}  // namespace
-
-int width() { return selected().width(); }
-const char* isa() { return selected().name; }
-
-bool select_isa(const char* name) {
-  if (name == nullptr || *name == 0) {
-    selected() = automatic();
-    return true;
-  }
-  if (!cpu_has(name)) return false;
-  if (std::strcmp(name, "avx512") == 0)
-    selected() = {"avx512", run_avx512, width_avx512, normals_avx512};
-  else if (std::strcmp(name, "avx2") == 0)
-    selected() = {"avx2", run_avx2, width_avx2, normals_avx2};
-  else if (std::strcmp(name, "sse2") == 0)
-    selected() = {"sse2", run_sse2, width_sse2, normals_sse2};
-  else
-    return false;
-  return true;
-}
-
-Result run(const Job& job) { return selected().run(job); }
+Result run(const Job& job) { return isa::choose(run_sse2, run_avx2, run_avx512)(job); }
 
 void sample_normals(std::uint64_t seed, std::uint32_t first_trajectory, std::uint64_t block, double* out) {
-  selected().normals(seed, first_trajectory, block, out);
+  isa::choose(normals_sse2, normals_avx2, normals_avx512)(seed, first_trajectory, block, out);
 }
 
 FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, double dt, int refine,

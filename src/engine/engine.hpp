@@ -117,13 +117,11 @@ struct Result {
   double x_escape = 0.0;  // a position outside the table, if left_range
 };
 
-// Number of lanes the selected kernel runs at once.
+// Number of lanes the kernel of the active instruction set runs at once
+// (isa::active(); isa::force() selects another for tests and benchmarks).
 int width();
-// Name of the selected instruction set ("avx512", "avx2", "sse2").
+// Name of the active instruction set ("avx512", "avx2", "sse2").
 const char* isa();
-// Forces a kernel ("avx512", "avx2", "sse2" or "" for automatic); for
-// benchmarks and tests. Returns false if the CPU lacks it.
-bool select_isa(const char* name);
 
 Result run(const Job& job);
 

@@ -196,12 +196,18 @@ std::array<double, K> integrate_line(Fn&& f, const std::vector<double>& bp, cons
     // successive splits have not reduced the worst error (the estimate is
     // rounding noise; a jump or kink would halve it at each split), or when
     // it is too narrow for its nodes to be distinct doubles.
-    double ratio = 0;
+    // The reduction is that of the worst error in units of its component's
+    // tolerance: a component whose estimate is rounding noise (it does not
+    // shrink when split) must not stop the refinement of one that is still
+    // far from converged.
+    double worst_parent = 0, worst_children = 0;
     bool at_rounding = true;
     for (std::size_t k = 0; k < K; ++k) {
-      if (p.error[k] > 0) ratio = std::max(ratio, (l.error[k] + r.error[k]) / p.error[k]);
+      worst_parent = std::max(worst_parent, p.error[k] / abs_tol[k]);
+      worst_children = std::max(worst_children, (l.error[k] + r.error[k]) / abs_tol[k]);
       at_rounding = at_rounding && p.error[k] <= 1e-12 * p.l1[k];
     }
+    const double ratio = worst_parent > 0 ? worst_children / worst_parent : 0.0;
     l.stalls = r.stalls = ratio > 0.9 ? p.stalls + 1 : 0;
     add_error(p.error, -1.0);
     if ((ratio > 0.5 && at_rounding) || l.stalls >= 3 || b - a < 1e-11 * std::max(1.0, std::abs(mid))) {

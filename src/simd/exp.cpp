@@ -1,22 +1,10 @@
-// Run-time choice of exp_inplace's kernel.
+// Run-time choice of exp_inplace's kernel (numerics/isa.hpp).
 #include "exp.hpp"
 
+#include "numerics/isa.hpp"
+
 namespace ergon::simd {
-namespace {
 
-using Kernel = void (*)(double*, std::size_t);
-
-Kernel pick() {
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return exp_avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return exp_avx2;
-  return exp_sse2;
-}
-
-}  // namespace
-
-void exp_inplace(double* x, std::size_t n) {
-  static const Kernel kernel = pick();
-  kernel(x, n);
-}
+void exp_inplace(double* x, std::size_t n) { isa::choose(exp_sse2, exp_avx2, exp_avx512)(x, n); }
 
 }  // namespace ergon::simd

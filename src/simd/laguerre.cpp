@@ -1,20 +1,12 @@
-// Run-time choice of laguerre_sum's kernel.
+// Run-time choice of laguerre_sum's kernel (numerics/isa.hpp).
 #include "laguerre.hpp"
 
+#include "numerics/isa.hpp"
+
 namespace ergon::simd {
-namespace {
-
-LaguerreKernel pick() {
-  if (__builtin_cpu_supports("avx512f")) return laguerre_sum_avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return laguerre_sum_avx2;
-  return laguerre_sum_sse2;
-}
-
-}  // namespace
 
 void laguerre_sum(const double* y, const double* weight, std::size_t count, int n_max, double* p) {
-  static const LaguerreKernel kernel = pick();
-  kernel(y, weight, count, n_max, p);
+  isa::choose(laguerre_sum_sse2, laguerre_sum_avx2, laguerre_sum_avx512)(y, weight, count, n_max, p);
 }
 
 }  // namespace ergon::simd
