@@ -11,6 +11,8 @@
 #include <stdexcept>
 
 #include "ergon/errors.hpp"
+#include "numerics/gauss_legendre.hpp"
+#include "numerics/roots.hpp"
 
 namespace ergon {
 namespace {
@@ -18,10 +20,7 @@ namespace {
 using Spline = boost::math::interpolators::cardinal_quintic_b_spline<double>;
 
 // 4-point Gauss-Legendre on [0, 1].
-constexpr std::array<double, 4> gl_x = {0.5 - 0.4305681557970262, 0.5 - 0.1699905217924281, 0.5 + 0.1699905217924281,
-                                        0.5 + 0.4305681557970262};
-constexpr std::array<double, 4> gl_w = {0.5 * 0.3478548451374538, 0.5 * 0.6521451548625461, 0.5 * 0.6521451548625461,
-                                        0.5 * 0.3478548451374538};
+const numerics::UnitRule<4>& gl = numerics::unit_gauss_legendre<4>();
 
 // Integral over [0, 1] of the quintic through six equally spaced nodes,
 // times 1440: nodes at offsets -2 .. 3 (centred), -3 .. 2 and -4 .. 1 (at the
@@ -69,17 +68,14 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
   }
   // Turning points: potential(x) = eps on each side of x_min (Newton).
   auto turn = [&](double sign) {
-    double x = x_min_ + sign * A;
-    if (!mean_force_) return x;
-    for (int it = 0; it < 50; ++it) {
+    const double guess = x_min_ + sign * A;
+    if (!mean_force_) return guess;
+    auto fdf = [&](double x) {
       const CoefficientTable::Sample c = table_->at(x);
-      const double f = 0.5 * k_ * x * x + c.potential - E_min_ - o.eps;
-      const double df = k_ * x - table_->F() * c.n;
-      const double step = f / df;
-      x -= step;
-      if (std::abs(step) < 1e-13 * (1 + std::abs(x))) break;
-    }
-    return x;
+      return std::pair{0.5 * k_ * x * x + c.potential - E_min_ - o.eps, k_ * x - table_->F() * c.n};
+    };
+    return sign > 0 ? numerics::newton_root(fdf, guess, x_min_, table_->x_max())
+                    : numerics::newton_root(fdf, guess, table_->x_min(), x_min_);
   };
   const double xp = turn(1.0), xm = turn(-1.0);
   o.c = 0.5 * (xp + xm);
@@ -131,15 +127,11 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   const double h = length_scale();
   // Bottom of the effective potential: V'(x) = k x - F <n>_x = 0.
   if (mean_force_) {
-    double x = 0;
-    for (int it = 0; it < 100; ++it) {
-      const double d = 1e-4 * h;
-      const double f = k_ * x - table.F() * table.n(x);
-      const double df = k_ - table.F() * (table.n(x + d) - table.n(x - d)) / (2 * d);
-      const double step = f / df;
-      x -= step;
-      if (std::abs(step) < 1e-14 * (1 + std::abs(x))) break;
-    }
+    const double d = 1e-4 * h;  // central difference for V''
+    auto fdf = [&](double x) {
+      return std::pair{k_ * x - table.F() * table.n(x), k_ - table.F() * (table.n(x + d) - table.n(x - d)) / (2 * d)};
+    };
+    const double x = numerics::newton_root(fdf, 0.0, table.x_min() + d, table.x_max() - d);
     x_min_ = x;
     E_min_ = 0.5 * k_ * x * x + table.potential(x);
   }
@@ -258,8 +250,8 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   for (std::size_t j = 0; j < J; ++j) {
     double s = 0;
     for (int q = 0; q < 4; ++q) {
-      const double A = A_[j] + gl_x[q] * dA_;
-      s += gl_w[q] * std::exp(log_p_at(A)) * k_ * A;
+      const double A = A_[j] + gl.x[q] * dA_;
+      s += gl.w[q] * std::exp(log_p_at(A)) * k_ * A;
     }
     cdf_[j + 1] = cdf_[j] + s * dA_;
   }
@@ -281,10 +273,10 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
     double e[6];
     for (std::size_t q = 0; q < 6; ++q) e[q] = 0.5 * k_ * A_[b + q] * A_[b + q];
     for (int q = 0; q < 4; ++q) {
-      const double A = A_[j] + gl_x[q] * dA_;
+      const double A = A_[j] + gl.x[q] * dA_;
       std::array<double, 6> basis;
       lagrange_basis(e, 0.5 * k_ * A * A, basis);
-      const double density = gl_w[q] * std::exp(log_p_at(A)) * k_ * A * dA_;
+      const double density = gl.w[q] * std::exp(log_p_at(A)) * k_ * A * dA_;
       for (std::size_t r = 0; r < 6; ++r) node_weights_[b + r] += density * basis[r];
     }
   }
@@ -326,8 +318,8 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
     for (std::size_t i = 0; i + 1 < F; ++i) {
       const double a = static_cast<double>(i) * radial_ds_;
       for (int q = 0; q < 4; ++q) {
-        const double sv = a + gl_x[q] * radial_ds_;
-        Zr += gl_w[q] * radial_ds_ * 2 * sv * radial_density(sv * sv);
+        const double sv = a + gl.x[q] * radial_ds_;
+        Zr += gl.w[q] * radial_ds_ * 2 * sv * radial_density(sv * sv);
       }
     }
     if (!(Zr > 0) || !std::isfinite(Zr))
@@ -397,8 +389,8 @@ double AveragedSteadyState::cdf(double E) const {
   // Partial interval by 4-point Gauss-Legendre on [A_j, A].
   double s = 0;
   for (int q = 0; q < 4; ++q) {
-    const double a = A_[j] + gl_x[q] * t * dA_;
-    s += gl_w[q] * std::exp(log_p_at(a)) * k_ * a;
+    const double a = A_[j] + gl.x[q] * t * dA_;
+    s += gl.w[q] * std::exp(log_p_at(a)) * k_ * a;
   }
   return std::min(1.0, cdf_[j] + s * t * dA_);
 }
@@ -408,12 +400,11 @@ double AveragedSteadyState::quantile(double u) const {
   const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);
   if (it == cdf_.end()) return energy_max();
   const auto j = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, it - cdf_.begin() - 1));
-  double lo = energy_of(A_[j]), hi = energy_of(A_[j + 1]);
-  for (int i = 0; i < 60; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (cdf(mid) < u ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
+  const double lo = energy_of(A_[j]), hi = energy_of(A_[j + 1]);
+  const double f_lo = cdf(lo) - u, f_hi = cdf(hi) - u;
+  if (!(f_lo < 0)) return lo;
+  if (!(f_hi > 0)) return hi;
+  return numerics::bisect_root([&](double E) { return cdf(E) - u; }, lo, hi);
 }
 
 double AveragedSteadyState::tail_energy(double mass) const {

@@ -9,6 +9,8 @@
 #include <unsupported/Eigen/FFT>
 
 #include "ergon/errors.hpp"
+#include "numerics/gauss_legendre.hpp"
+#include "numerics/roots.hpp"
 #include "simd/laguerre.hpp"
 
 namespace ergon {
@@ -57,12 +59,7 @@ void normalized_laguerre(int k, int n_max, double x, double* out) {
 }
 
 // 10-point Gauss-Legendre on [0, 1].
-constexpr std::array<double, 10> gl_x = {0.013046735741414, 0.067468316655507, 0.160295215850488, 0.283302302935376,
-                                         0.425562830509184, 0.574437169490816, 0.716697697064624, 0.839704784149512,
-                                         0.932531683344493, 0.986953264258586};
-constexpr std::array<double, 10> gl_w = {0.033335672154344, 0.074725674575291, 0.109543181257991, 0.134633359654998,
-                                         0.147762112357376, 0.147762112357376, 0.134633359654998, 0.109543181257991,
-                                         0.074725674575291, 0.033335672154344};
+const numerics::UnitRule<10>& gl = numerics::unit_gauss_legendre<10>();
 
 void finish(Populations& pop) {
   pop.n_max = static_cast<int>(pop.p.size()) - 1;
@@ -97,10 +94,9 @@ int choose_n_max(const std::function<double(double)>& tail_mass, double tail) {
     if (hi > 1e6)
       throw messages::not_converged("Fock populations", "the radial density has no negligible tail below y = 1e6");
   }
-  for (int i = 0; i < 60; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (tail_mass(mid) > tail ? lo : hi) = mid;
-  }
+  // The y where the tail mass falls to `tail` (a step function of y for
+  // tabulated tails: the bracket's upper end is the y to use).
+  hi = numerics::bisect_bracket([&](double y) { return tail_mass(y) > tail ? 1.0 : -1.0; }, lo, hi, 0.0).second;
   // Margin for the kernel's reach beyond y = n: a few standard widths sqrt(n).
   return static_cast<int>(std::ceil(hi + 4.0 * std::sqrt(hi) + 10.0));
 }
@@ -266,14 +262,14 @@ Eigen::MatrixXcd density_matrix(const WignerSamples& w, int n_max) {
   }
   for (int p = 0; p < panels; ++p)
     for (int q = 0; q < 10; ++q) {
-      const double r = (p + gl_x[q]) * dr;
+      const double r = (p + gl.x[q]) * dr;
       for (int a = 0; a < M; ++a)
         wv[static_cast<std::size_t>(a)] =
             interpolate(w, r * cs[static_cast<std::size_t>(a)], r * sn[static_cast<std::size_t>(a)]);
       // c_k(r) = int W(r, th) e^{ik th} dth (trapezoid: exact for modes below
       // M); the FFT's sum carries e^{-ik th}, hence the conjugate.
       fft.fwd(spectrum, wv);
-      const double weight = gl_w[q] * dr * r * 2.0;  // rho = 2 (-1)^n int r dr psi c_k
+      const double weight = gl.w[q] * dr * r * 2.0;  // rho = 2 (-1)^n int r dr psi c_k
       const double x = 4 * r * r;
       for (int k = 0; k < N; ++k) {
         normalized_laguerre(k, n_max - k, x, psi.data());

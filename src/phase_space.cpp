@@ -2,6 +2,7 @@
 #include "ergon/phase_space.hpp"
 
 #include "ergon/errors.hpp"
+#include "numerics/gauss_legendre.hpp"
 
 #include <Eigen/Dense>
 #include <array>
@@ -68,10 +69,7 @@ WignerGrid wigner_from_radial(const std::function<double(double)>& radial_densit
 }
 
 RadialGrid radial_grid(const std::function<double(double)>& radial_density, double y_max, int bins) {
-  static constexpr std::array<double, 4> x = {0.0694318442029737, 0.3300094782075719, 0.6699905217924281,
-                                              0.9305681557970263};
-  static constexpr std::array<double, 4> w = {0.1739274225687269, 0.3260725774312731, 0.3260725774312731,
-                                              0.1739274225687269};
+  const auto& [x, w] = numerics::unit_gauss_legendre<4>();
   RadialGrid g;
   g.y_max = y_max;
   g.bins = bins;
@@ -220,9 +218,7 @@ LogSplineDensity::LogSplineDensity(const std::vector<double>& counts, double bin
     return m;
   }();
   log_norm_ = peak;
-  static constexpr double gx[5] = {0.046910077030668, 0.230765344947158, 0.5, 0.769234655052842, 0.953089922969332};
-  static constexpr double gw[5] = {0.118463442528095, 0.239314335249683, 0.284444444444444, 0.239314335249683,
-                                   0.118463442528095};
+  const auto& [gx, gw] = numerics::unit_gauss_legendre<5>();
   // Panels no wider than a histogram bin (the density changes by a small
   // fraction across one), 5-point Gauss-Legendre on each.
   const double y_knot_end = knots_.back() * scale_;

@@ -9,6 +9,7 @@
 #include "ergon/electronic.hpp"
 #include "ergon/errors.hpp"
 #include "ergon/sweep.hpp"
+#include "numerics/roots.hpp"
 
 namespace ergon {
 
@@ -58,18 +59,20 @@ ErgotropyThreshold ergotropy_threshold(const Config& base, const std::vector<dou
     out.error = s.ergotropy.error;
     out.resolution = i > 0 ? biases[i] - prev : 0.0;
     if (method == Method::averaged && i > 0) {
-      double lo = prev, hi = biases[i];
-      while (hi - lo > 1e-4) {
-        const double mid = 0.5 * (lo + hi);
-        const SteadyState m = solve(mid);
-        if (above(m)) {
-          hi = mid;
-          out.ergotropy = m.ergotropy.value;
-        } else {
-          lo = mid;
-        }
-      }
+      // W_E is a deterministic function of V: bisect the sign change of
+      // "above its threshold" between the last V below and the first above.
+      double at_hi = out.ergotropy;
+      auto side = [&](double V) {
+        if (V == prev) return -1.0;      // known: below
+        if (V == biases[i]) return 1.0;  // known: above
+        const SteadyState m = solve(V);
+        if (!above(m)) return -1.0;
+        at_hi = m.ergotropy.value;  // bisection moves hi here next
+        return 1.0;
+      };
+      const auto [lo, hi] = numerics::bisect_bracket(side, prev, biases[i], 1e-4);
       out.bias = hi;
+      out.ergotropy = at_hi;
       out.resolution = hi - lo;
     }
     return out;

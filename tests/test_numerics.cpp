@@ -15,7 +15,9 @@
 #include "ergon/resonant_level.hpp"
 #include "isa_levels.hpp"
 #include "numerics/gauss_kronrod.hpp"
+#include "numerics/gauss_legendre.hpp"
 #include "numerics/isa.hpp"
+#include "numerics/roots.hpp"
 
 namespace {
 
@@ -90,6 +92,35 @@ TEST(Numerics, SixteenComponentsShareEvaluationsAndMatchTheirScalarIntegrals) {
   });
   for (const auto& r : results)
     for (std::size_t k = 0; k < 16; ++k) EXPECT_NEAR(r[k], results.front()[k], 1e-13 * std::abs(r[k]) + 1e-16);
+}
+
+TEST(Numerics, GaussLegendreRulesAreExactToDegree2NMinus1) {
+  auto check = [](const auto& rule, int n) {
+    for (int i = 1; i < n; ++i) EXPECT_LT(rule.x[static_cast<std::size_t>(i - 1)], rule.x[static_cast<std::size_t>(i)]);
+    for (int degree = 0; degree < 2 * n; ++degree) {
+      double s = 0;
+      for (int q = 0; q < n; ++q)
+        s += rule.w[static_cast<std::size_t>(q)] * std::pow(rule.x[static_cast<std::size_t>(q)], degree);
+      EXPECT_NEAR(s, 1.0 / (degree + 1), 4e-16) << n << " points, degree " << degree;
+    }
+  };
+  check(ergon::numerics::unit_gauss_legendre<4>(), 4);
+  check(ergon::numerics::unit_gauss_legendre<5>(), 5);
+  check(ergon::numerics::unit_gauss_legendre<10>(), 10);
+}
+
+TEST(Numerics, RootsThroughBoost) {
+  EXPECT_NEAR(ergon::numerics::bisect_root([](double x) { return x * x - 2; }, 0.0, 2.0), std::sqrt(2.0), 4e-16);
+  const double r = ergon::numerics::newton_root(
+      [](double x) {
+        return std::pair{std::cos(x) - x, -std::sin(x) - 1};
+      },
+      1.0, 0.0, 1.0);
+  EXPECT_NEAR(r, 0.7390851332151607, 1e-14);
+  const auto [lo, hi] = ergon::numerics::bisect_bracket([](double x) { return x > 0.3 ? 1.0 : -1.0; }, 0.0, 1.0, 1e-3);
+  EXPECT_LE(hi - lo, 1e-3);
+  EXPECT_LE(lo, 0.3);
+  EXPECT_GE(hi, 0.3);
 }
 
 TEST(Numerics, ForcingALevelSwitchesEveryKernel) {

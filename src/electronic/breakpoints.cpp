@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "numerics/roots.hpp"
+
 namespace ergon::electronic {
 
 std::vector<double> breakpoints(const leads::LeadModel& left, const leads::LeadModel& right, double eps_x) {
@@ -31,17 +33,7 @@ std::vector<double> breakpoints(const leads::LeadModel& left, const leads::LeadM
   for (int i = 1; i <= scan; ++i) {
     const double w = eps_x - reach + 2 * reach * i / scan, fw = f(w);
     if ((f_prev <= 0) != (fw <= 0)) {
-      double lo = w_prev, hi = w, flo = f_prev;
-      for (int it = 0; it < 60; ++it) {
-        const double mid = 0.5 * (lo + hi), fm = f(mid);
-        if ((fm <= 0) == (flo <= 0)) {
-          lo = mid;
-          flo = fm;
-        } else {
-          hi = mid;
-        }
-      }
-      const double root = 0.5 * (lo + hi);
+      const double root = numerics::bisect_root(f, w_prev, w);
       auto band_at = [&](const leads::LeadModel& lead) {
         return leads::with_band(lead.band, [&](const auto& band) { return band.at(root); });
       };
