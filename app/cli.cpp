@@ -50,38 +50,28 @@ void add_run_options(CLI::App& cmd, RunOptions& o, const char* default_method) {
       ->check(CLI::NonNegativeNumber);
 }
 
-void apply_run_options(const RunOptions& o, Config& config) {
-  std::vector<std::string> sets;
-  if (!o.integrator.empty()) sets.push_back("langevin.integrator=" + o.integrator);
-  if (!o.dt.empty()) sets.push_back("langevin.dt=" + o.dt);
-  if (!o.time.empty()) sets.push_back("langevin.time=" + o.time);
-  if (!o.trajectories.empty()) sets.push_back("langevin.trajectories=" + o.trajectories);
-  if (!o.seed.empty()) sets.push_back("langevin.seed=" + o.seed);
-  apply_assignments(config, sets);
-}
-
 const std::atomic<bool>* stop_flag() { return &g_interrupted; }
 
-Config build_config(const DeviceOptions& opts) {
-  Config config;
-  if (!opts.config_file.empty()) load_config_file(config, opts.config_file);
-  if (!opts.V.empty()) {
-    for (const auto& s : opts.sets)
-      if (s.rfind("lead.L.mu", 0) == 0 || s.rfind("lead.R.mu", 0) == 0)
-        throw messages::usage(fmt::format("--V and --set {} both set the bias; use one of them", s));
-    set_bias(config.device, parse_number("--V", opts.V));
+Config build_config(const DeviceOptions& opts, const RunOptions* run, const std::vector<std::string>& swept) {
+  ConfigRequest r;
+  r.file = opts.config_file;
+  if (!opts.V.empty()) r.V = parse_number("--V", opts.V);
+  if (!opts.beta.empty()) r.beta = parse_number("--beta", opts.beta);
+  r.V_origin = "--V";
+  r.beta_origin = "--beta";
+  for (const auto& s : opts.sets) r.assignments.push_back({"--set", s});
+  if (run) {
+    auto shortcut = [&](const char* option, const char* key, const std::string& value) {
+      if (!value.empty()) r.assignments.push_back({option, std::string(key) + "=" + value});
+    };
+    shortcut("--integrator", "langevin.integrator", run->integrator);
+    shortcut("--dt", "langevin.dt", run->dt);
+    shortcut("--time", "langevin.time", run->time);
+    shortcut("--trajectories", "langevin.trajectories", run->trajectories);
+    shortcut("--seed", "langevin.seed", run->seed);
   }
-  if (!opts.beta.empty()) {
-    for (const auto& s : opts.sets)
-      if (s.rfind("lead.L.beta", 0) == 0 || s.rfind("lead.R.beta", 0) == 0)
-        throw messages::usage(fmt::format("--beta and --set {} both set the temperature; use one of them", s));
-    const double beta = parse_number("--beta", opts.beta);
-    set_real(config, "lead.L.beta", beta);
-    set_real(config, "lead.R.beta", beta);
-  }
-  apply_assignments(config, opts.sets);
-  validate(config);
-  return config;
+  r.swept = swept;
+  return ergon::build_config(r);
 }
 
 const std::string& command_line() { return g_command_line; }

@@ -39,16 +39,17 @@ struct RunOptions {
   int threads = 0;
 };
 void add_run_options(CLI::App& cmd, RunOptions& opts, const char* default_method = "langevin");
-// Applies the shortcuts to their configuration keys (langevin.*).
-void apply_run_options(const RunOptions& opts, Config& config);
 // The flag SIGINT/SIGTERM set; long runs poll it.
 const std::atomic<bool>* stop_flag();
 
 // Adds --config, --set, --V and --beta to a subcommand.
 void add_device_options(CLI::App& cmd, DeviceOptions& opts, bool with_beta = true);
 
-// Defaults <- config file <- --V / --beta <- --set; then validate.
-Config build_config(const DeviceOptions& opts);
+// Defaults <- config file <- --V / --beta <- --set and the run options'
+// shortcuts (--dt, ...); then validate. A key given twice (or by a sweep
+// axis in `swept` and an option) is refused (ergon::build_config).
+Config build_config(const DeviceOptions& opts, const RunOptions* run = nullptr,
+                    const std::vector<std::string>& swept = {});
 
 // The command line as one string, recorded in provenance.
 const std::string& command_line();

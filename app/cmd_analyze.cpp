@@ -107,13 +107,7 @@ void add_analyze_command(CLI::App& app) {
     nlohmann::json j;
     j["input"] = file;
     j["source"] = a.source;
-    j["nbar"] = t.nbar;
-    j["energy"] = t.energy;
-    j["g2"] = t.g2;
-    j["mandel_q"] = t.mandel_q;
-    j["entropy"] = t.entropy;
-    j["ergotropy"] = t.ergotropy;
-    j["free_energy_work"] = t.free_energy_work;
+    for (const auto& [key, value] : named_values(t)) j[key] = value;
     j["temperature"] = T;
     j["w0"] = w0;
     j["n_max"] = a.populations.n_max;

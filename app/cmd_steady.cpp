@@ -34,9 +34,7 @@ void add_steady_command(CLI::App& app) {
                   "coefficients over the Wigner grid's x range) into FILE.h5");
   cmd->add_flag("--json", o.json, "print the summary as JSON on stdout");
   cmd->callback([] {
-    Config config = build_config(o.device);
-    apply_run_options(o.run, config);
-    validate(config);
+    const Config config = build_config(o.device, &o.run);
     const bool h5 = is_hdf5_path(o.dir);
     if (h5 && !hdf5_available()) write_steady_hdf5(o.dir, SteadyState{}, {}, {});  // names the missing option
     if (!o.dir.empty() && !h5) ensure_directory(o.dir);

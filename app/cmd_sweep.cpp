@@ -113,9 +113,10 @@ void add_sweep_command(CLI::App& app) {
     DeviceOptions base_opts = o.device;
     base_opts.V.clear();
     base_opts.beta.clear();
-    Config base = build_config(base_opts);
-    apply_run_options(o.run, base);
     const auto axes = parse_axes(o.device.V, o.device.beta, o.sweeps);
+    std::vector<std::string> swept;
+    for (const auto& a : axes) swept.push_back(a.key);
+    const Config base = build_config(base_opts, &o.run, swept);
     const Method method = parse_method(o.run.method);
     sweep_configs(base, axes);  // validates every point before any work
     if (o.resume && o.out.empty()) throw messages::usage("--resume needs the -o output of the interrupted sweep");

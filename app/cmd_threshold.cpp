@@ -28,9 +28,7 @@ void add_threshold_command(CLI::App& app) {
                   "threshold in 81 steps)");
   cmd->add_flag("--json", json, "print the result as JSON");
   cmd->callback([] {
-    Config base = build_config(dev);
-    apply_run_options(run, base);
-    validate(base);
+    const Config base = build_config(dev, &run, {"V"});  // the scan sets the bias
     const double Vg = damping_threshold(base);
     const auto biases =
         range.empty() ? parse_values("--V-range", fmt::format("0:{}:81", 2 * Vg)) : parse_values("--V-range", range);

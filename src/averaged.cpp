@@ -12,6 +12,7 @@
 
 #include "ergon/errors.hpp"
 #include "numerics/gauss_legendre.hpp"
+#include "numerics/hermite.hpp"
 #include "numerics/roots.hpp"
 
 namespace ergon {
@@ -43,7 +44,7 @@ void lagrange_basis(const double* e, double at, std::array<double, N>& basis) {
 // accurate for smooth integrands, and the coefficients vary on ~10 lengths h
 // (length_scale()), so 2 resolution nodes per length h of the orbit's
 // half-width (0.75 at the base resolution 3/8), at least 32, are ample
-// (orbit averages change by < 1e-11 relative when quadrupled).
+// (the convergence is in docs/model.md, section 7).
 int phase_count(double r, double h, double resolution) {
   return std::max(32, static_cast<int>(std::ceil(2 * resolution * r / h)));
 }
@@ -124,38 +125,59 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       k_(table.mass() * table.w0() * table.w0()),
       mean_force_(options.mean_force),
       resolution_(resolution) {
+  if (mean_force_) find_bottom();
+  place_orbit_labels();
+  std::vector<double> g, eps_over_b;
+  orbit_pass(with_radial, g, eps_over_b);
+  integrate_log_density(g, eps_over_b);
+  normalise();
+  build_node_weights();
+  if (mean_force_ && with_radial) tabulate_radial_density();
+  build_radial_tail();
+}
+
+// Bottom of the effective potential: V'(x) = k x - F <n>_x = 0.
+void AveragedSteadyState::find_bottom() {
+  const CoefficientTable& table = *table_;
+  const double d = 1e-4 * length_scale();  // central difference for V''
+  auto fdf = [&](double x) {
+    return std::pair{k_ * x - table.F() * table.n(x), k_ - table.F() * (table.n(x + d) - table.n(x - d)) / (2 * d)};
+  };
+  const double x = numerics::newton_root(fdf, 0.0, table.x_min() + d, table.x_max() - d);
+  x_min_ = x;
+  E_min_ = 0.5 * k_ * x * x + table.potential(x);
+}
+
+// Orbit labels: eps = k A^2 / 2, uniform in A, h / (4 resolution) apart;
+// orbits are kept 5 % inside the table.
+void AveragedSteadyState::place_orbit_labels() {
+  const CoefficientTable& table = *table_;
   const double h = length_scale();
-  // Bottom of the effective potential: V'(x) = k x - F <n>_x = 0.
-  if (mean_force_) {
-    const double d = 1e-4 * h;  // central difference for V''
-    auto fdf = [&](double x) {
-      return std::pair{k_ * x - table.F() * table.n(x), k_ - table.F() * (table.n(x + d) - table.n(x - d)) / (2 * d)};
-    };
-    const double x = numerics::newton_root(fdf, 0.0, table.x_min() + d, table.x_max() - d);
-    x_min_ = x;
-    E_min_ = 0.5 * k_ * x * x + table.potential(x);
-  }
   const double half_width = std::min(x_min_ - table.x_min(), table.x_max() - x_min_);
   if (!(half_width > 0)) throw messages::usage("the averaged solver needs a coefficient table around x = 0");
-  // Orbit labels: eps = k A^2 / 2; orbits are kept 5 % inside the table.
-  dA_ = h / (4 * resolution);
+  dA_ = h / (4 * resolution_);
   const auto J = static_cast<std::size_t>(std::floor(0.95 * half_width / dA_));
   if (J < 8) throw messages::usage("the coefficient table is too small for the averaged solver");
   A_.resize(J + 1);
   for (std::size_t j = 0; j <= J; ++j) A_[j] = static_cast<double>(j) * dA_;
+}
 
-  // One pass over the orbit nodes: the integrand r, eps/b, the battery
-  // energy's orbit moments, <x^2> and <I>, and the per-phase battery energy
-  // and time weight for P_y.
+// One pass over the orbit nodes: the integrand g = r k A of ln P and eps/b,
+// the battery energy's orbit moments, <x^2> and <I>, and the per-phase
+// battery energy and time weight for P_y.
+void AveragedSteadyState::orbit_pass(bool with_radial, std::vector<double>& g, std::vector<double>& eps_over_b) {
+  const CoefficientTable& table = *table_;
+  const std::size_t J = A_.size() - 1;
   logp_.resize(J + 1);
   m1_.resize(J + 1);
   m2_.resize(J + 1);
   x2_.resize(J + 1);
   current_.resize(J + 1);
-  std::vector<double> g(J + 1, 0.0), eps_over_b(J + 1, 0.0);  // g = r k A = r deps/dA
-  // Fixed phase set for the radial density (none without it); P_y changes by
-  // < 1e-12 relative when it is doubled.
-  const int P = with_radial ? static_cast<int>(32 * std::max(1.0, resolution)) : 0;
+  g.assign(J + 1, 0.0);  // g = r k A = r deps/dA
+  eps_over_b.assign(J + 1, 0.0);
+  // Fixed phase set for the radial density (none without it), converged
+  // for P_y (docs/model.md, section 7).
+  const int P = with_radial ? static_cast<int>(32 * std::max(1.0, resolution_)) : 0;
   phases_ = P;
   eh_.assign(J + 1, std::vector<double>(static_cast<std::size_t>(P)));
   wt_.assign(J + 1, std::vector<double>(static_cast<std::size_t>(P)));
@@ -195,26 +217,39 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
     m2_[j] = e2;
     x2_[j] = xx;
     current_[j] = cur;
-    // Battery energy and time weight at a fixed set of phases, for P_y.
-    double total = 0;
-    for (int i = 0; i < P; ++i) {
-      const auto k = static_cast<std::size_t>(i);
-      if (j == 0) {
-        eh_[j][k] = E - phi(x_min_);
-        wt_[j][k] = 1.0 / P;
-        continue;
-      }
-      const double x = o.c + o.r * phase_cos[k];
-      const double sn = phase_sin[k];
-      const double Phi = phi(x);
-      const double K = mean_force_ ? std::max(o.eps - (0.5 * k_ * x * x + Phi - E_min_), 0.0) : o.eps * sn * sn;
-      eh_[j][k] = E - Phi;
-      wt_[j][k] = K > 0 ? o.r * sn / std::sqrt(2 * K / mass_) : 0.0;
-      total += wt_[j][k];
-    }
-    if (j > 0 && P > 0)
-      for (auto& v : wt_[j]) v /= total;
+    if (P > 0) phase_samples(j, o, phase_cos, phase_sin);
   }
+}
+
+// Battery energy and time weight of orbit node j at the fixed phases, for P_y.
+void AveragedSteadyState::phase_samples(std::size_t j, const Orbit& o, const std::vector<double>& phase_cos,
+                                        const std::vector<double>& phase_sin) {
+  const int P = phases_;
+  const double E = E_min_ + o.eps;
+  double total = 0;
+  for (int i = 0; i < P; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    if (j == 0) {
+      eh_[j][k] = E - phi(x_min_);
+      wt_[j][k] = 1.0 / P;
+      continue;
+    }
+    const double x = o.c + o.r * phase_cos[k];
+    const double sn = phase_sin[k];
+    const double Phi = phi(x);
+    const double K = mean_force_ ? std::max(o.eps - (0.5 * k_ * x * x + Phi - E_min_), 0.0) : o.eps * sn * sn;
+    eh_[j][k] = E - Phi;
+    wt_[j][k] = K > 0 ? o.r * sn / std::sqrt(2 * K / mass_) : 0.0;
+    total += wt_[j][k];
+  }
+  if (j > 0 && P > 0)
+    for (auto& v : wt_[j]) v /= total;
+}
+
+// ln P = ln(eps/b) + R with R(A) = int_0^A g dA', and its fine cubic
+// Hermite table.
+void AveragedSteadyState::integrate_log_density(const std::vector<double>& g, const std::vector<double>& eps_over_b) {
+  const std::size_t J = A_.size() - 1;
   // R(A) = int_0^A g dA' (g = r k A is odd in A), by the sixth-order rule
   // through the six nearest nodes on each interval (one-sided at the end).
   std::vector<double> R(J + 1, 0.0);
@@ -246,6 +281,11 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       fine_slope_[i] = sp.prime(A);
     }
   }
+}
+
+// The CDF of E' at the nodes and the normalisation of ln P.
+void AveragedSteadyState::normalise() {
+  const std::size_t J = A_.size() - 1;
   cdf_.assign(J + 1, 0.0);
   for (std::size_t j = 0; j < J; ++j) {
     double s = 0;
@@ -263,6 +303,10 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   for (auto& v : logp_) v -= lnZ;
   for (auto& v : fine_logp_) v -= lnZ;
   for (auto& c : cdf_) c /= Z;
+}
+
+void AveragedSteadyState::build_node_weights() {
+  const std::size_t J = A_.size() - 1;
   // Weights of orbit-node values in steady-state averages:
   // int P(E') m(E') dE' = sum_i node_weights_[i] m_i, with m interpolated by
   // the quintic in eps through the six nearest nodes on each interval
@@ -280,55 +324,60 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
       for (std::size_t r = 0; r < 6; ++r) node_weights_[b + r] += density * basis[r];
     }
   }
-  // With the mean force, P_y sums over the orbit phases (radial_density_direct);
-  // tabulate ln P_y on a uniform grid in s = sqrt(y), 8/3 times as fine as the
-  // orbit nodes (each phase walks its nodes once), smooth it with a quintic
-  // spline and sample that twice as finely again for cheap cubic Hermite
-  // evaluation in the Fock map.
-  if (mean_force_ && with_radial) {
-    const double s_max = std::sqrt(radial_max());
-    // Three eighths of the nodes' spacing in s: below-threshold populations
-    // then stay monotone to ~1e-11 (W_E ~ 1e-11 at V = 2 and 4; with half
-    // the spacing, 9e-10 at V = 2).
-    const double ds = 0.375 * dA_ * std::sqrt(0.5 * mass_ * w0_);
-    const auto n = static_cast<std::size_t>(std::ceil(s_max / ds)) + 1;
-    std::vector<double> ys(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double sv = std::min(static_cast<double>(i) * ds, s_max);
-      ys[i] = sv * sv;
-    }
-    std::vector<double> lp = radial_density_direct(ys);
-    for (double& v : lp) v = std::log(std::max(v, 1e-300));
-    const Spline sp(lp.data(), lp.size(), 0.0, ds);
-    radial_ds_ = ds / 2;
-    const std::size_t F = 2 * (n - 1) + 1;
-    radial_logp_.resize(F);
-    radial_slope_.resize(F);
-    const double end = ds * static_cast<double>(n - 1) * (1 - 1e-14);
-    for (std::size_t i = 0; i < F; ++i) {
-      const double sv = std::min(static_cast<double>(i) * radial_ds_, end);
-      radial_logp_[i] = sp(sv);
-      radial_slope_[i] = sp.prime(sv);
-    }
-    // The phase interpolation in radial_density_direct leaves the tabulated
-    // P_y normalised to ~1e-10; renormalise it exactly (4-point
-    // Gauss-Legendre on every Hermite cell, dy = 2 s ds) so the Fock
-    // populations sum to one.
-    double Zr = 0;
-    for (std::size_t i = 0; i + 1 < F; ++i) {
-      const double a = static_cast<double>(i) * radial_ds_;
-      for (int q = 0; q < 4; ++q) {
-        const double sv = a + gl.x[q] * radial_ds_;
-        Zr += gl.w[q] * radial_ds_ * 2 * sv * radial_density(sv * sv);
-      }
-    }
-    if (!(Zr > 0) || !std::isfinite(Zr))
-      throw messages::not_converged("averaged solver", "radial density is not normalisable");
-    radial_normalisation_error_ = std::abs(Zr - 1);
-    const double lnZr = std::log(Zr);
-    for (double& v : radial_logp_) v -= lnZr;
+}
+
+// With the mean force, P_y sums over the orbit phases (radial_density_direct);
+// tabulate ln P_y on a uniform grid in s = sqrt(y), 8/3 times as fine as the
+// orbit nodes (each phase walks its nodes once), smooth it with a quintic
+// spline and sample that twice as finely again for cheap cubic Hermite
+// evaluation in the Fock map.
+void AveragedSteadyState::tabulate_radial_density() {
+  const double s_max = std::sqrt(radial_max());
+  // Three eighths of the nodes' spacing in s, fine enough that the
+  // populations of a passive state stay monotone (W_E below 1e-10;
+  // tests/test_averaged.cpp, docs/model.md section 7).
+  const double ds = 0.375 * dA_ * std::sqrt(0.5 * mass_ * w0_);
+  const auto n = static_cast<std::size_t>(std::ceil(s_max / ds)) + 1;
+  std::vector<double> ys(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double sv = std::min(static_cast<double>(i) * ds, s_max);
+    ys[i] = sv * sv;
   }
-  // Mass of P_y above y, on the nodes' mean battery energies.
+  std::vector<double> lp = radial_density_direct(ys);
+  for (double& v : lp) v = std::log(std::max(v, 1e-300));
+  const Spline sp(lp.data(), lp.size(), 0.0, ds);
+  radial_ds_ = ds / 2;
+  const std::size_t F = 2 * (n - 1) + 1;
+  radial_logp_.resize(F);
+  radial_slope_.resize(F);
+  const double end = ds * static_cast<double>(n - 1) * (1 - 1e-14);
+  for (std::size_t i = 0; i < F; ++i) {
+    const double sv = std::min(static_cast<double>(i) * radial_ds_, end);
+    radial_logp_[i] = sp(sv);
+    radial_slope_[i] = sp.prime(sv);
+  }
+  // The phase interpolation in radial_density_direct leaves the tabulated
+  // P_y normalised to ~1e-10; renormalise it exactly (4-point
+  // Gauss-Legendre on every Hermite cell, dy = 2 s ds) so the Fock
+  // populations sum to one.
+  double Zr = 0;
+  for (std::size_t i = 0; i + 1 < F; ++i) {
+    const double a = static_cast<double>(i) * radial_ds_;
+    for (int q = 0; q < 4; ++q) {
+      const double sv = a + gl.x[q] * radial_ds_;
+      Zr += gl.w[q] * radial_ds_ * 2 * sv * radial_density(sv * sv);
+    }
+  }
+  if (!(Zr > 0) || !std::isfinite(Zr))
+    throw messages::not_converged("averaged solver", "radial density is not normalisable");
+  radial_normalisation_error_ = std::abs(Zr - 1);
+  const double lnZr = std::log(Zr);
+  for (double& v : radial_logp_) v -= lnZr;
+}
+
+// Mass of P_y above y, on the nodes' mean battery energies.
+void AveragedSteadyState::build_radial_tail() {
+  const std::size_t J = A_.size() - 1;
   radial_tail_y_.resize(J + 1);
   radial_tail_.resize(J + 1);
   for (std::size_t j = 0; j <= J; ++j) {
@@ -340,9 +389,8 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
 double AveragedSteadyState::log_p_at(double A) const {
   const double u = std::clamp(A, 0.0, A_.back()) / fine_dA_;
   const auto i = std::min(static_cast<std::size_t>(u), fine_logp_.size() - 2);
-  const double t = u - static_cast<double>(i), t2 = t * t, t3 = t2 * t;
-  return (2 * t3 - 3 * t2 + 1) * fine_logp_[i] + (t3 - 2 * t2 + t) * fine_dA_ * fine_slope_[i] +
-         (-2 * t3 + 3 * t2) * fine_logp_[i + 1] + (t3 - t2) * fine_dA_ * fine_slope_[i + 1];
+  const double t = u - static_cast<double>(i);
+  return numerics::cubic_hermite(t, fine_dA_, fine_logp_[i], fine_slope_[i], fine_logp_[i + 1], fine_slope_[i + 1]);
 }
 
 double AveragedSteadyState::energy_max() const { return energy_of(A_.back()); }
@@ -432,9 +480,9 @@ double AveragedSteadyState::radial_density(double y) const {
     if (s >= radial_ds_ * static_cast<double>(radial_logp_.size() - 1)) return 0.0;
     const double u = s / radial_ds_;
     const auto i = std::min(static_cast<std::size_t>(u), radial_logp_.size() - 2);
-    const double t = u - static_cast<double>(i), t2 = t * t, t3 = t2 * t;
-    return std::exp((2 * t3 - 3 * t2 + 1) * radial_logp_[i] + (t3 - 2 * t2 + t) * radial_ds_ * radial_slope_[i] +
-                    (-2 * t3 + 3 * t2) * radial_logp_[i + 1] + (t3 - t2) * radial_ds_ * radial_slope_[i + 1]);
+    const double t = u - static_cast<double>(i);
+    return std::exp(numerics::cubic_hermite(t, radial_ds_, radial_logp_[i], radial_slope_[i], radial_logp_[i + 1],
+                                            radial_slope_[i + 1]));
   }
   return radial_density_direct(y);
 }
@@ -563,17 +611,6 @@ double AveragedSteadyState::node_average(const std::vector<double>& m) const {
   return s;
 }
 
-double AveragedSteadyState::position_average(const std::function<double(double)>& f) const {
-  std::vector<double> m(A_.size());
-  for (std::size_t j = 0; j < A_.size(); ++j) {
-    const Orbit o = orbit(A_[j]);
-    double avg = 0;
-    for (std::size_t i = 0; i < o.x.size(); ++i) avg += o.w[i] * f(o.x[i]);
-    m[j] = avg;
-  }
-  return node_average(m);
-}
-
 // Resolution of the solves that size the table; the error control starts
 // from it.
 constexpr double kProbeResolution = 0.25;
@@ -618,16 +655,13 @@ AveragedSolution solve_averaged(const ElectronicModel& model, const Config& conf
     if (X > X_cap) throw messages::table_range(0.5 * (dev.left.mu - dev.right.mu), X / x0, -X_cap / x0, X_cap / x0);
   }
   // Error control: the orbit-label grid and the phase nodes are refined
-  // together. The scheme is of sixth order in the grid spacing (measured
-  // against resolution 8 at V = 0, 2, 4.3, 8, 16: the error falls by 7.2
-  // from resolution 1/4 to 0.35, i.e. as the 5.9th power), but the error of
-  // the finer of two solutions, resolutions r and q r apart, is estimated
-  // as if it were only of fourth order, their difference / (q^4 - 1), which
-  // stays above the true error by a factor of about two. The base solve is
-  // at 1.5 times the probe's resolution (true errors below 2e-9 at the
-  // paper's parameters), compared with the last probe, which was made on the
-  // final table; the resolution doubles while the estimate exceeds the
-  // tolerance.
+  // together. The scheme is of sixth order in the grid spacing, but the
+  // error of the finer of two solutions, resolutions r and q r apart, is
+  // estimated as if it were only of fourth order, their difference /
+  // (q^4 - 1), an upper estimate (docs/model.md, section 7, has the
+  // measured orders). The base solve is at 1.5 times the probe's resolution,
+  // compared with the last probe, which was made on the final table; the
+  // resolution doubles while the estimate exceeds the tolerance.
   auto change = [](const AveragedSteadyState& a, const AveragedSteadyState& b) {
     return std::max(std::abs(a.moment(1) / b.moment(1) - 1), std::abs(a.moment(2) / b.moment(2) - 1));
   };

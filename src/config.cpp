@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -422,6 +423,8 @@ void load_config_text(Config& config, std::string_view text, std::string_view so
 }
 
 void load_config_file(Config& config, const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw messages::cannot_read(path, "it is a directory, not a TOML file");
   toml::table table;
   try {
     table = toml::parse_file(path);
@@ -473,6 +476,55 @@ void apply_assignments(Config& config, const std::vector<std::string>& assignmen
   }
   check_coupling_layer(seen);
   config = next;
+}
+
+std::vector<std::string> axis_keys(const std::string& axis) {
+  if (axis == "V") return {"lead.L.mu", "lead.R.mu"};
+  if (axis == "beta") return {"lead.L.beta", "lead.R.beta"};
+  return {axis};
+}
+
+Config build_config(const ConfigRequest& request) {
+  Config config;
+  if (!request.file.empty()) load_config_file(config, request.file);
+  // Who sets which key; a second claim is refused.
+  std::map<std::string, std::string> claims;
+  auto claim = [&](const std::string& key, const std::string& origin) {
+    const auto [it, fresh] = claims.emplace(key, origin);
+    if (!fresh) throw messages::set_twice(key, it->second, origin);
+  };
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+    return std::string(v);
+  };
+  if (request.V)
+    for (const auto& k : axis_keys("V")) claim(k, request.V_origin);
+  if (request.beta)
+    for (const auto& k : axis_keys("beta")) claim(k, request.beta_origin);
+  std::vector<std::string> texts;
+  for (const auto& a : request.assignments) {
+    const auto eq = a.text.find('=');
+    if (eq == std::string::npos || eq == 0) throw messages::bad_assignment(a.text);
+    const std::string key = trim(std::string_view(a.text).substr(0, eq));
+    claim(key, fmt::format("{} {}", a.origin, a.text));
+    texts.push_back(a.text);
+  }
+  for (const auto& axis : request.swept)
+    for (const auto& k : axis_keys(axis)) claim(k, fmt::format("the sweep over {}", axis));
+  if (request.V) {
+    const double V = *request.V;
+    if (!std::isfinite(V)) throw messages::bad_number(request.V_origin, format_real(V));
+    set_real(config, "lead.L.mu", V);
+    set_real(config, "lead.R.mu", -V);
+  }
+  if (request.beta) {
+    set_real(config, "lead.L.beta", *request.beta);
+    set_real(config, "lead.R.beta", *request.beta);
+  }
+  apply_assignments(config, texts);
+  validate(config);
+  return config;
 }
 
 std::string to_toml(const Config& config) {

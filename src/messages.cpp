@@ -68,6 +68,10 @@ Error cannot_write(std::string_view file, std::string_view why) {
   return {ErrorKind::io, fmt::format("cannot write '{}': {}", file, why)};
 }
 
+Error set_twice(std::string_view key, std::string_view first, std::string_view second) {
+  return Error(ErrorKind::usage, fmt::format("{} and {} both set {}; use one of them", first, second, key));
+}
+
 Error bad_assignment(std::string_view text) {
   return {ErrorKind::usage, fmt::format("--set '{}' is not of the form key=value", text)};
 }

@@ -252,8 +252,7 @@ Estimate batch_mean(const std::vector<double>& values) {
 }
 
 LangevinRun run_langevin(const Config& config, const RunControl& control) {
-  validate(config);
-  return run_langevin(*make_electronic_model(config), config, control);
+  return run_langevin(*make_electronic_model(config), config, control);  // which validates the configuration
 }
 
 LangevinRun run_langevin(const ElectronicModel& model, const Config& config, const RunControl& control) {

@@ -11,6 +11,7 @@
 #include "ergon/config.hpp"
 #include "ergon/errors.hpp"
 #include "ergon/parallel.hpp"
+#include "numerics/log_spline.hpp"
 
 namespace ergon {
 namespace {
@@ -96,6 +97,140 @@ SteadyState solve_averaged_method(const ElectronicModel& model, const Config& co
   return s;
 }
 
+// The radial histogram summed over all batches and per jackknife group
+// (consecutive batches), with the moments of y = E / w0.
+struct YSums {
+  double n = 0, y = 0, y2 = 0;
+  std::vector<std::uint64_t> counts;
+};
+struct GroupedSums {
+  YSums total;
+  std::vector<YSums> groups;
+};
+
+GroupedSums grouped_sums(const LangevinRun& run, double w0) {
+  const std::size_t B = run.batches.size();
+  const auto G = std::min<std::size_t>(B, kJackknifeGroups);
+  const std::size_t bins = static_cast<std::size_t>(run.radial.front().bins());
+  GroupedSums out;
+  out.total.counts.assign(bins, 0);
+  out.groups.resize(G);
+  for (auto& g : out.groups) g.counts.assign(bins, 0);
+  std::uint64_t overflow = 0;
+  for (std::size_t b = 0; b < B; ++b) {
+    const BatchSums& q = run.batches[b];
+    YSums& g = out.groups[b * G / B];
+    for (YSums* t : {&g, &out.total}) {
+      t->n += q[BatchSums::samples];
+      t->y += q[BatchSums::E] / w0;
+      t->y2 += q[BatchSums::E2] / (w0 * w0);
+      const auto& c = run.radial[b].counts();
+      for (std::size_t i = 0; i < bins; ++i) t->counts[i] += c[i];
+    }
+    overflow += run.radial[b].overflow();
+  }
+  if (overflow > 0)
+    throw messages::not_converged("radial histogram",
+                                  fmt::format("{} samples beyond y = {}", overflow, run.radial.front().y_max()));
+  return out;
+}
+
+// Moment-based nbar, g2 and Mandel's Q with jackknife errors.
+void moment_estimates(const GroupedSums& sums, SteadyState& s) {
+  auto g2_of = [](const YSums& t) { return g2_from_moments(t.y / t.n, t.y2 / t.n); };
+  const YSums& total = sums.total;
+  std::vector<double> g2_loo, nbar_loo;
+  for (const auto& g : sums.groups) {
+    YSums d;
+    d.n = total.n - g.n;
+    d.y = total.y - g.y;
+    d.y2 = total.y2 - g.y2;
+    g2_loo.push_back(g2_of(d));
+    nbar_loo.push_back(d.y / d.n - 0.5);
+  }
+  s.g2 = jackknife(g2_of(total), g2_loo);
+  s.nbar = jackknife(total.y / total.n - 0.5, nbar_loo);
+  std::vector<double> q_loo;
+  for (std::size_t i = 0; i < g2_loo.size(); ++i) q_loo.push_back(nbar_loo[i] * (g2_loo[i] - 1.0));
+  s.mandel_q = jackknife(s.nbar.value * (s.g2.value - 1.0), q_loo);
+}
+
+// Smooth radial density (log spline), populations and thermodynamics, each
+// jackknifed over the groups.
+void smooth_populations(const LangevinRun& run, const GroupedSums& sums, double effective_samples, double w0,
+                        const RunControl& control, SteadyState& s) {
+  const YSums& total = sums.total;
+  const std::size_t bins = total.counts.size();
+  const double width = run.radial.front().y_max() / static_cast<double>(bins);
+  std::size_t used = bins;
+  while (used > 0 && total.counts[used - 1] == 0) --used;
+  const std::size_t factor = std::max<std::size_t>(1, (used + 1999) / 2000);
+  const int knots = spline_knots(effective_samples);
+  auto analyse = [&](const std::vector<std::uint64_t>& counts, int n_max, Populations* out) {
+    const numerics::LogSplineDensity fit(coarsen(counts, factor), width * static_cast<double>(factor), knots);
+    const int n = n_max > 0 ? n_max : choose_n_max([&](double y) { return fit.tail_mass(y); }, kPopulationTail);
+    const double y_top = std::min(fit.support_end(), n + 20.0 * std::sqrt(n + 1.0) + 50.0);
+    *out = populations_from_radial([&](double y) { return fit(y); }, y_top, n, fit.knots());
+    return thermodynamics(out->p, w0, s.temperature);
+  };
+  const Thermodynamics full = analyse(total.counts, 0, &s.populations);
+  s.n_max = s.populations.n_max;
+  const int G = static_cast<int>(sums.groups.size());
+  std::vector<Thermodynamics> loo(static_cast<std::size_t>(G));
+  std::vector<Populations> loo_pop(static_cast<std::size_t>(G));
+  parallel_for(G, control.threads, [&](int g) {
+    std::vector<std::uint64_t> c = total.counts;
+    const auto& gc = sums.groups[static_cast<std::size_t>(g)].counts;
+    for (std::size_t i = 0; i < bins; ++i) c[i] -= gc[i];
+    loo[static_cast<std::size_t>(g)] = analyse(c, s.n_max, &loo_pop[static_cast<std::size_t>(g)]);
+  });
+  auto jk = [&](double full_value, double Thermodynamics::*field) {
+    std::vector<double> v;
+    for (const auto& t : loo) v.push_back(t.*field);
+    return jackknife(full_value, v);
+  };
+  s.entropy = jk(full.entropy, &Thermodynamics::entropy);
+  s.ergotropy = jk(full.ergotropy, &Thermodynamics::ergotropy);
+  s.free_energy_work = jk(full.free_energy_work, &Thermodynamics::free_energy_work);
+  s.populations.error.assign(s.populations.p.size(), 0.0);
+  for (std::size_t n = 0; n < s.populations.p.size(); ++n) {
+    std::vector<double> v;
+    for (const auto& p : loo_pop) v.push_back(p.p[n]);
+    s.populations.error[n] = jackknife(s.populations.p[n], v).error;
+  }
+  s.negative_weight = s.populations.negative_weight;
+  s.trace = s.populations.trace;
+}
+
+// The radial histogram rebinned to unit width, with batch-means errors per
+// bin.
+void radial_output(const LangevinRun& run, const std::vector<std::uint64_t>& total_counts, SteadyState& s) {
+  const std::size_t B = run.batches.size();
+  const std::size_t bins = total_counts.size();
+  const double width = run.radial.front().y_max() / static_cast<double>(bins);
+  std::size_t used = bins;
+  while (used > 0 && total_counts[used - 1] == 0) --used;
+  const std::size_t per_unit = static_cast<std::size_t>(std::lround(1.0 / width));
+  const std::size_t out_bins = (used + per_unit - 1) / per_unit;
+  s.radial.y_max = static_cast<double>(out_bins * per_unit) * width;
+  s.radial.bins = static_cast<int>(out_bins);
+  s.radial.density.assign(out_bins, 0.0);
+  s.radial_error.assign(out_bins, 0.0);
+  const double out_width = s.radial.width();
+  for (std::size_t i = 0; i < out_bins; ++i) {
+    std::vector<double> per_batch(B, 0.0);
+    for (std::size_t b = 0; b < B; ++b) {
+      const auto& c = run.radial[b].counts();
+      double k = 0;
+      for (std::size_t j = i * per_unit; j < std::min(bins, (i + 1) * per_unit); ++j) k += static_cast<double>(c[j]);
+      per_batch[b] = k / (run.batches[b][BatchSums::samples] * out_width);
+    }
+    const Estimate e = batch_mean(per_batch);
+    s.radial.density[i] = e.value;
+    s.radial_error[i] = e.error;
+  }
+}
+
 SteadyState solve_langevin_method(const ElectronicModel& model, const Config& config, double temperature,
                                   const RunControl& control) {
   SteadyState s;
@@ -118,125 +253,16 @@ SteadyState solve_langevin_method(const ElectronicModel& model, const Config& co
   s.isa = run.isa;
   s.table_extensions = run.table_extensions;
 
-  const std::size_t B = run.batches.size();
-  const int G = static_cast<int>(std::min<std::size_t>(B, kJackknifeGroups));
-  auto group_of = [&](std::size_t b) { return static_cast<int>(b * static_cast<std::size_t>(G) / B); };
-
-  // Sums per jackknife group.
-  struct Sums {
-    double n = 0, y = 0, y2 = 0;
-    std::vector<std::uint64_t> counts;
-  };
-  const std::size_t bins = static_cast<std::size_t>(run.radial.front().bins());
-  Sums total;
-  total.counts.assign(bins, 0);
-  std::vector<Sums> groups(static_cast<std::size_t>(G));
-  for (auto& g : groups) g.counts.assign(bins, 0);
-  std::uint64_t overflow = 0;
-  for (std::size_t b = 0; b < B; ++b) {
-    const BatchSums& q = run.batches[b];
-    Sums& g = groups[static_cast<std::size_t>(group_of(b))];
-    for (Sums* t : {&g, &total}) {
-      t->n += q[BatchSums::samples];
-      t->y += q[BatchSums::E] / w0;
-      t->y2 += q[BatchSums::E2] / (w0 * w0);
-      const auto& c = run.radial[b].counts();
-      for (std::size_t i = 0; i < bins; ++i) t->counts[i] += c[i];
-    }
-    overflow += run.radial[b].overflow();
-  }
-  if (overflow > 0)
-    throw messages::not_converged("radial histogram",
-                                  fmt::format("{} samples beyond y = {}", overflow, run.radial.front().y_max()));
-
-  // Moment-based nbar and g2 with jackknife errors.
-  auto g2_of = [&](const Sums& t) { return g2_from_moments(t.y / t.n, t.y2 / t.n); };
-  auto minus = [&](const Sums& a, const Sums& b) {
-    Sums d;
-    d.n = a.n - b.n;
-    d.y = a.y - b.y;
-    d.y2 = a.y2 - b.y2;
-    return d;
-  };
-  std::vector<double> g2_loo, nbar_loo;
-  for (const auto& g : groups) {
-    const Sums d = minus(total, g);
-    g2_loo.push_back(g2_of(d));
-    nbar_loo.push_back(d.y / d.n - 0.5);
-  }
-  s.g2 = jackknife(g2_of(total), g2_loo);
-  s.nbar = jackknife(total.y / total.n - 0.5, nbar_loo);
-  std::vector<double> q_loo;
-  for (std::size_t i = 0; i < g2_loo.size(); ++i) q_loo.push_back(nbar_loo[i] * (g2_loo[i] - 1.0));
-  s.mandel_q = jackknife(s.nbar.value * (s.g2.value - 1.0), q_loo);
-
-  // Smooth radial density, populations and thermodynamics, jackknifed.
-  const double width = run.radial.front().y_max() / static_cast<double>(bins);
-  std::size_t used = bins;
-  while (used > 0 && total.counts[used - 1] == 0) --used;
-  const std::size_t factor = std::max<std::size_t>(1, (used + 1999) / 2000);
-  const int knots = spline_knots(sum.effective_samples);
-  auto analyse = [&](const std::vector<std::uint64_t>& counts, int n_max, Populations* out) {
-    const LogSplineDensity fit(coarsen(counts, factor), width * static_cast<double>(factor), knots);
-    const int n = n_max > 0 ? n_max : choose_n_max([&](double y) { return fit.tail_mass(y); }, kPopulationTail);
-    const double y_top = std::min(fit.support_end(), n + 20.0 * std::sqrt(n + 1.0) + 50.0);
-    *out = populations_from_radial([&](double y) { return fit(y); }, y_top, n, fit.knots());
-    return thermodynamics(out->p, w0, s.temperature);
-  };
-  const Thermodynamics full = analyse(total.counts, 0, &s.populations);
-  s.n_max = s.populations.n_max;
-  std::vector<Thermodynamics> loo(static_cast<std::size_t>(G));
-  std::vector<Populations> loo_pop(static_cast<std::size_t>(G));
-  parallel_for(G, control.threads, [&](int g) {
-    std::vector<std::uint64_t> c = total.counts;
-    const auto& gc = groups[static_cast<std::size_t>(g)].counts;
-    for (std::size_t i = 0; i < bins; ++i) c[i] -= gc[i];
-    loo[static_cast<std::size_t>(g)] = analyse(c, s.n_max, &loo_pop[static_cast<std::size_t>(g)]);
-  });
-  auto jk = [&](double full_value, double Thermodynamics::*field) {
-    std::vector<double> v;
-    for (const auto& t : loo) v.push_back(t.*field);
-    return jackknife(full_value, v);
-  };
-  s.entropy = jk(full.entropy, &Thermodynamics::entropy);
-  s.ergotropy = jk(full.ergotropy, &Thermodynamics::ergotropy);
-  s.free_energy_work = jk(full.free_energy_work, &Thermodynamics::free_energy_work);
-  s.populations.error.assign(s.populations.p.size(), 0.0);
-  for (std::size_t n = 0; n < s.populations.p.size(); ++n) {
-    std::vector<double> v;
-    for (const auto& p : loo_pop) v.push_back(p.p[n]);
-    s.populations.error[n] = jackknife(s.populations.p[n], v).error;
-  }
-  s.negative_weight = s.populations.negative_weight;
-  s.trace = s.populations.trace;
-
+  const GroupedSums sums = grouped_sums(run, w0);
+  moment_estimates(sums, s);
+  smooth_populations(run, sums, sum.effective_samples, w0, control, s);
   // Monte Carlo estimator from the stored samples (noisy at large n).
   std::vector<double> ys;
   for (const auto& b : run.y_samples) ys.insert(ys.end(), b.begin(), b.end());
   if (!ys.empty()) s.populations_mc = populations_from_samples(ys, std::min(s.n_max, kMonteCarloMaxN));
-
-  // Phase space: the sampled Wigner histogram, and the radial histogram
-  // (rebinned to unit width) with batch-means errors per bin.
+  // Phase space: the sampled Wigner histogram and the radial density.
   s.wigner = run.wigner.grid();
-  const std::size_t per_unit = static_cast<std::size_t>(std::lround(1.0 / width));
-  const std::size_t out_bins = (used + per_unit - 1) / per_unit;
-  s.radial.y_max = static_cast<double>(out_bins * per_unit) * width;
-  s.radial.bins = static_cast<int>(out_bins);
-  s.radial.density.assign(out_bins, 0.0);
-  s.radial_error.assign(out_bins, 0.0);
-  const double out_width = s.radial.width();
-  for (std::size_t i = 0; i < out_bins; ++i) {
-    std::vector<double> per_batch(B, 0.0);
-    for (std::size_t b = 0; b < B; ++b) {
-      const auto& c = run.radial[b].counts();
-      double k = 0;
-      for (std::size_t j = i * per_unit; j < std::min(bins, (i + 1) * per_unit); ++j) k += static_cast<double>(c[j]);
-      per_batch[b] = k / (run.batches[b][BatchSums::samples] * out_width);
-    }
-    const Estimate e = batch_mean(per_batch);
-    s.radial.density[i] = e.value;
-    s.radial_error[i] = e.error;
-  }
+  radial_output(run, sums.total.counts, s);
   s.diagnostics = validity_diagnostics(model, *run.table, s.wigner_energy.value);
   return s;
 }
@@ -273,8 +299,7 @@ std::vector<Diagnostic> validity_diagnostics(const ElectronicModel& model, const
 }
 
 SteadyState solve_steady_state(const Config& config, Method method, const RunControl& control) {
-  validate(config);
-  return solve_steady_state(*make_electronic_model(config), config, method, control);
+  return solve_steady_state(*make_electronic_model(config), config, method, control);  // which validates
 }
 
 SteadyState solve_steady_state(const ElectronicModel& model, const Config& config, Method method,

@@ -12,10 +12,9 @@
 
 namespace ergon {
 double natural_spacing(const ElectronicModel& model) {
-  // A fifth of the smallest scale, as a length (septic Hermite: the averaged
-  // moments agree with a table four times as fine to 1e-11 at the paper's
-  // parameters); never coarser than the zero-point length x0, so weak
-  // coupling still resolves the orbits.
+  // A fifth of the smallest scale, as a length (the septic Hermite error at
+  // this spacing is in docs/model.md, section 5); never coarser than the
+  // zero-point length x0, so weak coupling still resolves the orbits.
   const MechanicalMode mode = model.oscillator();
   return std::min(0.2 * model.smallest_scale().value / std::abs(mode.F), mode.x0());
 }

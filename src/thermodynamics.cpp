@@ -98,4 +98,15 @@ double reference_temperature(const Config& config) {
   return 1.0 / bL;
 }
 
+std::vector<std::pair<std::string, double>> named_values(const Thermodynamics& t) {
+  return {{"nbar", t.nbar},
+          {"energy", t.energy},
+          {"entropy", t.entropy},
+          {"g2", t.g2},
+          {"mandel_q", t.mandel_q},
+          {"ergotropy", t.ergotropy},
+          {"free_energy_work", t.free_energy_work},
+          {"temperature", t.temperature}};
+}
+
 }  // namespace ergon

@@ -149,3 +149,38 @@ TEST(Config, EveryKeyIsDocumentedAndPrinted) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Config, BuildRefusesAKeySetTwiceWhateverTheLayer) {
+  ergon::ConfigRequest r;
+  r.V = 3.0;
+  r.assignments = {{"--set", "dot.eps=0.5"}};
+  const ergon::Config c = ergon::build_config(r);
+  EXPECT_EQ(c.device.left.mu, 3.0);
+  EXPECT_EQ(c.device.right.mu, -3.0);
+  EXPECT_EQ(c.device.dot.eps, 0.5);
+  auto refused = [](ergon::ConfigRequest q, const std::string& key) {
+    try {
+      (void)ergon::build_config(q);
+      ADD_FAILURE() << "accepted a second setting of " << key;
+    } catch (const ergon::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("both set " + key), std::string::npos) << e.what();
+    }
+  };
+  ergon::ConfigRequest q = r;
+  q.assignments.push_back({"--set", "  lead.R.mu = 1"});  // spelling does not matter
+  refused(q, "lead.R.mu");
+  q = r;
+  q.assignments.push_back({"--set", "dot.eps=1"});
+  refused(q, "dot.eps");
+  q = ergon::ConfigRequest{};
+  q.swept = {"beta"};
+  q.assignments = {{"settings", "lead.L.beta=2"}};
+  refused(q, "lead.L.beta");
+  q = ergon::ConfigRequest{};
+  q.swept = {"oscillator.w0", "oscillator.w0"};
+  refused(q, "oscillator.w0");
+}
+
+}  // namespace

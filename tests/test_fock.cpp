@@ -12,6 +12,7 @@
 #include "ergon/fock.hpp"
 #include "ergon/phase_space.hpp"
 #include "isa_levels.hpp"
+#include "numerics/log_spline.hpp"
 #include "simd/laguerre.hpp"
 
 namespace {
@@ -185,7 +186,7 @@ TEST(Fock, LogSplineDensityRecoversAnExponential) {
   for (std::size_t i = 0; i < counts.size(); ++i)
     counts[i] =
         1e9 * (std::exp(-static_cast<double>(i) * w / theta) - std::exp(-static_cast<double>(i + 1) * w / theta));
-  const ergon::LogSplineDensity fit(counts, w, 12);
+  const ergon::numerics::LogSplineDensity fit(counts, w, 12);
   for (double y : {0.0, 3.0, 40.0, 200.0}) EXPECT_NEAR(fit(y) * theta * std::exp(y / theta), 1.0, 2e-4) << y;
   const auto pop = ergon::populations_from_radial([&](double y) { return fit(y); }, fit.support_end(), 300);
   const auto ref = geometric(theta - 0.5, 300);

@@ -23,7 +23,6 @@
 // state", states the accuracy.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -82,8 +81,6 @@ class AveragedSteadyState {
   // Values of y where the radial density is least smooth (breakpoints for
   // the Fock map's quadrature).
   std::vector<double> radial_nodes() const;
-  // Steady-state average of a function of position.
-  double position_average(const std::function<double(double)>& f) const;
   // <x^2> and the mean current <I>, computed with the density.
   double mean_x2() const { return node_average(x2_); }
   double mean_current() const { return node_average(current_); }
@@ -96,6 +93,17 @@ class AveragedSteadyState {
     std::vector<CoefficientTable::Sample> at;  // the table at the phase nodes
   };
   Orbit orbit(double A) const;  // orbit of eps = k A^2 / 2
+  // The constructor's steps, in order.
+  void find_bottom();
+  void place_orbit_labels();
+  void orbit_pass(bool with_radial, std::vector<double>& g, std::vector<double>& eps_over_b);
+  void phase_samples(std::size_t j, const Orbit& o, const std::vector<double>& phase_cos,
+                     const std::vector<double>& phase_sin);
+  void integrate_log_density(const std::vector<double>& g, const std::vector<double>& eps_over_b);
+  void normalise();
+  void build_node_weights();
+  void tabulate_radial_density();
+  void build_radial_tail();
   // The length on which the coefficients vary by a tenth of their smallest
   // energy scale: half the (septic) table's spacing. Orbit nodes and phases
   // are set in units of it.

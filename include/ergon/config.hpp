@@ -7,6 +7,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,33 @@ void set_key(Config& config, std::string_view key, std::string_view value);
 void set_real(Config& config, std::string_view key, double value);
 // Reads one key as text (TOML value syntax).
 std::string get_key(const Config& config, std::string_view key);
+
+// What a user asks for, in the order it applies: the defaults, a TOML file,
+// the bias V (mu_L = +V, mu_R = -V) and the leads' common beta, then
+// key=value assignments; a sweep names the keys it will set per point. One
+// rule for the CLI and Python: no key may be set twice on top of the file
+// (V and lead.L.mu, beta and lead.R.beta, an assignment and a run option, two
+// assignments of one key, a swept key and an assignment), whatever the
+// spelling (whitespace around keys is ignored).
+struct ConfigRequest {
+  struct Assignment {
+    std::string origin;  // how the user gave it, for messages: "--set", "--dt", "settings"
+    std::string text;    // "key=value"
+  };
+  std::string file;  // "" = none
+  std::optional<double> V, beta;
+  std::vector<Assignment> assignments;
+  std::vector<std::string> swept;  // "V", "beta" or a real key
+  // How V and beta were given, for messages ("--V" on the command line).
+  std::string V_origin = "V", beta_origin = "beta";
+};
+// Builds and validates the configuration; throws ergon::Error naming both
+// origins of a key set twice.
+Config build_config(const ConfigRequest& request);
+
+// The keys a sweep axis sets: lead.L.mu and lead.R.mu for "V", both betas
+// for "beta", else the key itself.
+std::vector<std::string> axis_keys(const std::string& axis);
 
 // The effective configuration as TOML that load_config_text reads back.
 std::string to_toml(const Config& config);

@@ -6,6 +6,7 @@
 // with steppers behind one small concept (in the manner of Boost.odeint):
 //
 //   System:  LocalForces operator()(double x) const;  double mass() const;
+//            (ConstantSystem below; tests define others)
 //   Stepper: void do_step(const System&, PhasePoint&, Normal&) const;
 //            where Normal is callable, returning the next standard normal.
 //
@@ -15,8 +16,6 @@
 #pragma once
 
 #include <cmath>
-
-#include "ergon/tables.hpp"
 
 namespace ergon {
 
@@ -30,20 +29,6 @@ struct LocalForces {
   double force = 0.0;  // conservative force -m w0^2 x + F <n>_x
   double gamma = 0.0;  // damping rate gamma(x) [1/time] (may be negative)
   double D = 0.0;      // momentum diffusion D(x) [momentum^2 / time]
-};
-
-// The device's oscillator, from a coefficient table.
-class TableSystem {
- public:
-  explicit TableSystem(const CoefficientTable& table) : table_(&table), k_(table.mass() * table.w0() * table.w0()) {}
-  LocalForces operator()(double x) const {
-    return {-k_ * x + table_->F() * table_->n(x), table_->gamma(x), table_->D(x)};
-  }
-  double mass() const { return table_->mass(); }
-
- private:
-  const CoefficientTable* table_;
-  double k_;
 };
 
 // A harmonic oscillator with constant damping and diffusion (an

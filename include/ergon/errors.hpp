@@ -1,8 +1,11 @@
-// Errors and every user-facing message, in one place (src/messages.cpp).
+// Errors and their message builders (src/messages.cpp).
 //
 // Each public entry point validates its input first and throws ergon::Error
 // with a one-line message that names the offending key or value and what is
-// allowed. The CLI prints the message and exits with exit_code().
+// allowed. The builders below fix each message's form; usage(),
+// not_converged() and bad_value() take text composed at the call site (the
+// detail only that site knows). The CLI prints the message and exits with
+// exit_code().
 #pragma once
 
 #include <stdexcept>
@@ -41,6 +44,7 @@ Error not_positive(std::string_view key, double value);
 Error negative(std::string_view key, double value);
 Error out_of_range(std::string_view key, double value, std::string_view allowed);
 Error both_set(std::string_view key_a, std::string_view key_b);
+Error set_twice(std::string_view key, std::string_view first, std::string_view second);
 Error config_parse(std::string_view file, std::string_view what, long line);
 Error cannot_read(std::string_view file, std::string_view why);
 Error cannot_write(std::string_view file, std::string_view why);

@@ -96,30 +96,6 @@ class RadialHistogram {
   std::vector<std::uint64_t> counts_;
 };
 
-// A smooth estimate of P_y from sampled counts: log P_y is a natural cubic
-// spline (linear beyond the end knots, so the tail decays exponentially) with
-// knots at quantiles of the data, fitted by maximum likelihood (Newton's
-// method). Smooth densities keep histogram bins and interpolation kinks out of
-// the high-n Fock populations (docs/model.md, "Fock populations").
-class LogSplineDensity {
- public:
-  LogSplineDensity() = default;
-  // counts[i] samples in [i w, (i+1) w); `knots` >= 3 interior+end knots.
-  LogSplineDensity(const std::vector<double>& counts, double bin_width, int knots);
-  double operator()(double y) const;  // normalised density
-  double log_density(double y) const;
-  double tail_mass(double y) const;              // mass above y
-  double support_end() const { return y_end_; }  // density < 1e-18 of its peak beyond
-  std::vector<double> knots() const;             // knot positions in y
-
- private:
-  double spline(double y) const;  // the fitted log density, unnormalised
-  std::vector<double> knots_;     // in units of scale_
-  std::vector<double> theta_;
-  double scale_ = 1.0, log_norm_ = 0.0, y_end_ = 0.0;
-  std::vector<double> tail_y_, tail_cdf_;  // cumulative mass from above, for tail_mass
-};
-
 // Rotationally symmetric W(alpha) = P_y(|alpha|^2) / pi on a grid (cell centres).
 WignerGrid wigner_from_radial(const std::function<double(double)>& radial_density, double alpha_max, int bins);
 // Cell averages of P_y over [0, y_max] (Gauss-Legendre per cell).

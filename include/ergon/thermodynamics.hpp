@@ -3,6 +3,8 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "ergon/parameters.hpp"
@@ -19,6 +21,11 @@ struct Thermodynamics {
   double free_energy_work = 0.0;  // W_F = T D(rho || rho_th) = F_neq - F_eq [energy]
   double temperature = 0.0;       // reference temperature of W_F [energy]
 };
+
+// The values by name, in a fixed order: nbar, energy, entropy, g2,
+// mandel_q, ergotropy, free_energy_work, temperature (what `ergon analyze`
+// writes and Python's dicts hold).
+std::vector<std::pair<std::string, double>> named_values(const Thermodynamics& t);
 
 // Diagonal state rho = sum_n p_n |n><n|. Negative p_n (numerical noise of a
 // Wigner-to-Fock map) are set to zero and the rest renormalised; report the

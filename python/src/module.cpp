@@ -76,36 +76,38 @@ struct ConfigHandle {
 };
 
 ConfigHandle make_config(const py::kwargs& kwargs) {
-  ConfigHandle c;
-  std::string file;
-  std::vector<std::string> sets;
-  std::optional<double> V, beta;
+  ergon::ConfigRequest r;
+  auto real = [](const py::handle& v, const char* name) {
+    if (py::isinstance<py::bool_>(v) || !(py::isinstance<py::float_>(v) || py::isinstance<py::int_>(v)))
+      throw py::type_error(std::string("Config: ") + name + " must be a real number, not " +
+                           std::string(py::str(py::type::of(v).attr("__name__"))));
+    return v.cast<double>();
+  };
   for (const auto& [k, v] : kwargs) {
     const std::string key = py::str(k);
     if (key == "V") {
-      V = v.cast<double>();
+      if (!v.is_none()) r.V = real(v, "V");
     } else if (key == "beta") {
-      beta = v.cast<double>();
+      if (!v.is_none()) r.beta = real(v, "beta");
     } else if (key == "file") {
-      file = v.cast<std::string>();
+      if (!v.is_none()) r.file = py::str(v);
     } else if (key == "settings") {
+      if (v.is_none()) continue;
+      if (!py::isinstance<py::dict>(v)) throw py::type_error("Config: settings must be a dict {key: value}");
       for (const auto& [sk, sv] : v.cast<py::dict>()) {
         const std::string name = py::str(sk);
         std::string text =
             py::isinstance<py::bool_>(sv) ? (sv.cast<bool>() ? "true" : "false") : std::string(py::str(sv));
-        sets.push_back(name + "=" + text);
+        r.assignments.push_back({"settings", name + "=" + text});
       }
     } else {
       throw py::value_error("unknown argument '" + key +
                             "' to Config: use V, beta, file or settings={'lead.L.mu': 6.0, ...}");
     }
   }
-  if (!file.empty()) ergon::load_config_file(c.config, file);
-  if (V) ergon::apply_axis(c.config, "V", *V);
-  if (beta) ergon::apply_axis(c.config, "beta", *beta);
-  ergon::apply_assignments(c.config, sets);
-  ergon::validate(c.config);
-  return c;
+  r.V_origin = "V";
+  r.beta_origin = "beta";
+  return ConfigHandle{ergon::build_config(r)};
 }
 
 py::dict steady_dict(const ergon::SteadyState& s) {
@@ -146,9 +148,9 @@ py::dict steady_dict(const ergon::SteadyState& s) {
 }
 
 py::dict thermo_dict(const ergon::Thermodynamics& t) {
-  return py::dict("nbar"_a = t.nbar, "energy"_a = t.energy, "entropy"_a = t.entropy, "g2"_a = t.g2,
-                  "mandel_q"_a = t.mandel_q, "ergotropy"_a = t.ergotropy, "free_energy_work"_a = t.free_energy_work,
-                  "temperature"_a = t.temperature);
+  py::dict d;
+  for (const auto& [key, value] : ergon::named_values(t)) d[py::str(key)] = value;
+  return d;
 }
 
 }  // namespace

@@ -74,6 +74,21 @@ def test_bad_arguments_raise_value_error_naming_them():
     assert cfg["oscillator.mass"] == 1.0
 
 
+def test_one_conflict_rule_with_the_command_line():
+    # V sets lead.L.mu; a setting of the same key is refused, as on the CLI.
+    with pytest.raises(ValueError, match="both set lead.L.mu"):
+        ergon.Config(V=5, settings={"lead.L.mu": 1})
+    with pytest.raises(ValueError, match="both set lead.R.beta"):
+        ergon.Config(beta=2, settings={" lead.R.beta": 1})
+    # None is the documented default; a string is not a number.
+    assert ergon.Config(V=None)["lead.L.mu"] == 0.0
+    with pytest.raises(TypeError, match="V must be a real number"):
+        ergon.Config(V="6")
+    with pytest.raises(OSError, match="is a directory"):
+        ergon.Config(file=ergon.__path__[0])
+    assert ergon.Config().model == "resonant_level"
+
+
 def test_thermodynamics_of_arrays():
     q = 0.8
     p = (1 - q) * q ** np.arange(400)

@@ -59,11 +59,8 @@ FastTable make_fast_table(const CoefficientTable& table, Integrator integrator, 
       noise[i] = std::sqrt(D * dt);
     }
   }
-  // 32-byte aligned storage: over-allocate and offset.
-  t.records.assign(static_cast<std::size_t>(t.cells) + 2, Cell{});
-  const auto addr = reinterpret_cast<std::uintptr_t>(t.records.data());
-  t.offset = ((32 - addr % 32) % 32) / sizeof(Cell);
-  Cell* r = t.records.data() + t.offset;
+  t.records.assign(static_cast<std::size_t>(t.cells) + 1, Cell{});
+  Cell* r = t.records.data();
   auto pair = [](const std::vector<double>& v, std::size_t i, float& value, float& increment) {
     value = static_cast<float>(v[i]);
     // The increment reaches the next node's value as rounded, so the

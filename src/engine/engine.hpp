@@ -1,8 +1,8 @@
 // The sampler's fast engine (internal): many Langevin trajectories in SIMD
 // lanes, the same two schemes as EulerStepper and SplittingStepper
 // (include/ergon/dynamics.hpp), with
-//  * a fine, interleaved coefficient table (one 64-byte record per cell:
-//    F<n>, exp(-gamma dt) and the noise amplitude, each with its increment,
+//  * a fine, interleaved coefficient table (one 32-byte record per cell:
+//    F<n>, exp(-gamma dt), the noise amplitude and the current, each with its increment,
 //    for branch-free linear interpolation);
 //  * Philox4x32-10 generated in the lanes, Box-Muller normals;
 //  * the state handed to an observer every `stride` steps.
@@ -48,9 +48,8 @@ struct FastTable {
   double x_min = 0.0;  // first * h
   std::int64_t first = 0;
   std::int64_t cells = 0;
-  std::vector<Cell> records;  // `cells` records, 32-byte aligned (see data())
-  std::size_t offset = 0;     // index of the first record in `records`
-  const Cell* data() const { return records.data() + offset; }
+  std::vector<Cell> records;  // `cells` records (and one spare); gathers need no alignment
+  const Cell* data() const { return records.data(); }
   double x_max() const { return static_cast<double>(first + cells) * h; }
   bool contains(double x) const { return x >= x_min && x <= x_max(); }
 

@@ -265,17 +265,18 @@ struct Kernel {
     for (int u = 0; u < Units; ++u) c_traj[u] = bu::load_aligned(traj[u]);
     const auto k0 = static_cast<std::uint32_t>(job.seed), k1 = static_cast<std::uint32_t>(job.seed >> 32);
 
-    // Interpolated coefficients at x[v]: updates force[v], returns the
-    // per-step factors (c1: splitting exp(-gamma dt) - 1, euler gamma dt; c2:
-    // noise amplitude).
     // Extremes of the cell coordinate visited since the last observation
-    // (checked there; the cell index is clamped, so memory stays in bounds).
-    // (one accumulator per vector, so they add no chain across vectors).
+    // (checked there; the cell index is clamped, so memory stays in
+    // bounds), one accumulator per vector so they add no chain across
+    // vectors.
     bd u_seen_lo[V], u_seen_hi[V];
     for (int v = 0; v < V; ++v) {
       u_seen_lo[v] = bd(std::numeric_limits<double>::infinity());
       u_seen_hi[v] = bd(-std::numeric_limits<double>::infinity());
     }
+    // Interpolated coefficients at x[v]: updates force[v], returns the
+    // per-step factors (c1: splitting exp(-gamma dt) - 1, euler gamma dt; c2:
+    // noise amplitude).
     auto lookup = [&](int v, bd& c1, bd& c2) {
       const bd u = x[v] * inv_h;
       u_seen_lo[v] = xsimd::min(u_seen_lo[v], u);

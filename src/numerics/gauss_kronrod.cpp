@@ -11,8 +11,7 @@ namespace {
 // extension: left to itself the compiler vectorises over the nodes and then
 // has to add in order): two of eight doubles on AVX-512, four of four on
 // AVX2 and eight of two on the baseline. The width must match the
-// instruction set: GCC splits a 64-byte vector on AVX2 so badly that this
-// loop ran 20 times slower (3.3 us instead of 0.16 us per call). Each
+// instruction set (GCC splits a wider vector into slow code). Each
 // component's sum runs over the nodes in the same order on every width.
 template <class V>
 __attribute__((always_inline)) inline void rule_sums_as(const KronrodRule& rule, const NodeValues<16>& v,

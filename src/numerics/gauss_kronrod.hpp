@@ -30,8 +30,8 @@ struct LineOptions {
 
 // The 31-point Gauss-Kronrod rule on [-1, 1] with its embedded 15-point
 // Gauss rule, expanded from Boost.Math's tables of the non-negative nodes.
-// 31 nodes: on the breakpoints' pieces fewer nodes need more splitting and
-// more cost the same per piece (measured with 15, 21 and 41).
+// 31 nodes: the cheapest order on the breakpoints' pieces (docs/model.md,
+// section 7).
 constexpr unsigned kKronrod = 31;
 // Nodes per application padded to a multiple of the widest vector; the pad
 // sits at the centre with zero weights.

@@ -10,8 +10,8 @@
 // across lanes inside the loop), and the eight summed once at the end. That
 // order does not depend on W, so every kernel with fused multiply-adds gives
 // the same bits. W = 8 on AVX-512 (eight vectors per group), 4 on AVX2
-// (sixteen: GCC splits a 64-byte vector on AVX2 so badly that it ran 6x
-// slower), 2 on the baseline.
+// (sixteen; the width must match the instruction set, since GCC splits a
+// wider vector into slow code), 2 on the baseline.
 #pragma once
 
 #include <algorithm>

@@ -43,7 +43,20 @@ check both-couplings 2 "oscillator.lambda and oscillator.force are both set" -- 
   "$ergon" coefficients --set oscillator.lambda=0.1 --set oscillator.force=0.2
 check bad-range 2 "--x-range '0:5' is not a range" -- "$ergon" coefficients --x-range 0:5
 check bad-assignment 2 "is not of the form key=value" -- "$ergon" coefficients --set lead.L.mu
-check bias-twice 2 "--V and --set lead.L.mu=3 both set the bias" -- "$ergon" coefficients --V 2 --set lead.L.mu=3
+check bias-twice 2 "--V and --set lead.L.mu=3 both set lead.L.mu" -- "$ergon" coefficients --V 2 --set lead.L.mu=3
+# One conflict rule for every layer (issue 20, item 16): whitespace, sweep axes, run options, repeats.
+check bias-twice-space 2 "--V and --set  lead.L.mu=3 both set lead.L.mu" -- "$ergon" coefficients --V 2 --set " lead.L.mu=3"
+check sweep-axis-and-set 2 "--set lead.L.mu=5 and the sweep over V both set lead.L.mu" -- \
+  "$ergon" sweep --V 1,2 --set lead.L.mu=5 --method averaged
+check sweep-V-and-mu 2 "both set lead.L.mu" -- "$ergon" sweep --V 1,2 --sweep lead.L.mu=1,2 --method averaged
+check sweep-twice 2 "the sweep over oscillator.w0 and the sweep over oscillator.w0 both set oscillator.w0" -- \
+  "$ergon" sweep --sweep oscillator.w0=0.1,0.2 --sweep oscillator.w0=0.3 --method averaged
+check dt-twice 2 "--set langevin.dt=0.1 and --dt langevin.dt=0.2 both set langevin.dt" -- \
+  "$ergon" steady --set langevin.dt=0.1 --dt 0.2
+check set-twice 2 "both set dot.eps" -- "$ergon" config --set dot.eps=1 --set dot.eps=2
+check config-directory 4 "it is a directory" -- "$ergon" config --config "$tmp"
+check unknown-model 2 "electronic.model = \"nonsense\" is not a model: use one of \"resonant_level\"" -- \
+  "$ergon" config --set electronic.model=nonsense
 check missing-config 4 "cannot read 'nonexistent.toml'" -- "$ergon" coefficients --config nonexistent.toml
 printf '[oscillator]\nw0 = 0.2\nmas = 1.0\n' >"$tmp/bad.toml"
 check config-typo 2 "bad.toml:3: unknown key 'oscillator.mas'; did you mean 'oscillator.mass'?" -- \
