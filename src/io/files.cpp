@@ -1,5 +1,5 @@
-// Edge: result files (atomic writes, CSV, provenance).
-#include "ergon/io.hpp"
+// Edge: writing files safely (ergon/io/files.hpp).
+#include "ergon/io/files.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -128,53 +128,5 @@ std::string read_file(const std::string& path) {
   if (in.bad()) throw messages::cannot_read(path, "read error");
   return ss.str();
 }
-
-std::string format_number(double value) { return fmt::format("{}", value); }
-
-CsvTable::CsvTable(std::vector<std::string> columns) : columns_(std::move(columns)) {}
-
-void CsvTable::add_row(const std::vector<double>& values) {
-  if (values.size() != columns_.size())
-    throw std::logic_error(fmt::format("CSV row has {} values for {} columns", values.size(), columns_.size()));
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (std::isnan(values[i]))
-      throw messages::not_converged("output", fmt::format("column '{}' would hold NaN", columns_[i]));
-    body_ += format_number(values[i]);
-    body_ += i + 1 < values.size() ? ',' : '\n';
-  }
-  ++rows_;
-}
-
-std::string CsvTable::str() const {
-  // The trailer makes completeness checkable: parse_csv verifies the count.
-  return fmt::format("{}\n", fmt::join(columns_, ",")) + body_ + fmt::format("{}{} rows\n", kCsvTrailer, rows_);
-}
-
-nlohmann::json provenance(const Config& config, const std::string& command_line) {
-  char host[256] = {0};
-  ::gethostname(host, sizeof host - 1);
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  nlohmann::json j;
-  j["ergon_version"] = version();
-  j["git_commit"] = git_commit();
-  j["host"] = host;
-  j["created_utc"] = stamp;
-  j["command_line"] = command_line;
-  j["seed"] = config.langevin.seed;
-  j["bias_convention"] = "mu_L = +V, mu_R = -V";
-  j["config"] = to_json(config);
-  j["config_toml"] = to_toml(config);
-  return j;
-}
-
-}  // namespace ergon
-
-namespace ergon {
-
-bool is_hdf5_path(const std::string& path) { return path.ends_with(".h5") || path.ends_with(".hdf5"); }
 
 }  // namespace ergon

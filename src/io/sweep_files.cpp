@@ -9,7 +9,10 @@
 
 #include "ergon/config.hpp"
 #include "ergon/errors.hpp"
-#include "ergon/io.hpp"
+#include "ergon/io/csv.hpp"
+#include "ergon/io/files.hpp"
+#include "ergon/io/provenance.hpp"
+#include "ergon/io/sweep_files.hpp"
 #include "ergon/sweep.hpp"
 #include "ergon/version.hpp"
 

@@ -11,7 +11,11 @@
 #include <filesystem>
 
 #include "ergon/errors.hpp"
-#include "ergon/io.hpp"
+#include "ergon/io/csv.hpp"
+#include "ergon/io/files.hpp"
+#include "ergon/io/hdf5.hpp"
+#include "ergon/io/provenance.hpp"
+#include "ergon/io/sweep_files.hpp"
 #include "ergon/steady.hpp"
 #include "ergon/sweep.hpp"
 
@@ -383,5 +387,11 @@ CsvData read_hdf5_table(const std::string& path, const std::string& group) {
   for (std::size_t i = 0; i < d.columns.front().size(); ++i) d.lines.push_back(static_cast<long>(i + 1));
   return d;
 }
+
+}  // namespace ergon
+
+namespace ergon {
+
+bool is_hdf5_path(const std::string& path) { return path.ends_with(".h5") || path.ends_with(".hdf5"); }
 
 }  // namespace ergon

@@ -3,7 +3,10 @@
 
 #include <cmath>
 
-#include "ergon/io.hpp"
+#include "ergon/io/csv.hpp"
+#include "ergon/io/files.hpp"
+#include "ergon/io/provenance.hpp"
+#include "ergon/io/steady_files.hpp"
 #include "ergon/steady.hpp"
 
 namespace ergon {

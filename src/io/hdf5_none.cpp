@@ -1,6 +1,9 @@
 // Edge: HDF5 entry points of a build without HDF5 (ERGON_WITH_HDF5=OFF).
 #include "ergon/errors.hpp"
-#include "ergon/io.hpp"
+#include "ergon/io/csv.hpp"
+#include "ergon/io/files.hpp"
+#include "ergon/io/hdf5.hpp"
+#include "ergon/io/provenance.hpp"
 
 namespace ergon {
 namespace {
@@ -18,5 +21,11 @@ void write_sweep_hdf5(const std::string&, const std::vector<SweepAxis>&, const s
 void write_table_hdf5(const std::string&, const std::string&, const CsvData&, const nlohmann::json&) { unavailable(); }
 nlohmann::json read_hdf5_metadata(const std::string&) { unavailable(); }
 CsvData read_hdf5_table(const std::string&, const std::string&) { unavailable(); }
+
+}  // namespace ergon
+
+namespace ergon {
+
+bool is_hdf5_path(const std::string& path) { return path.ends_with(".h5") || path.ends_with(".hdf5"); }
 
 }  // namespace ergon

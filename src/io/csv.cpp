@@ -1,11 +1,14 @@
-// Edge: reading numeric CSV files (analyze inputs), strictly.
+// Edge: CSV tables, written with their trailer and read back strictly
+// (ergon/io/csv.hpp).
 #include <fmt/format.h>
 
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 
 #include "ergon/errors.hpp"
-#include "ergon/io.hpp"
+#include "ergon/io/csv.hpp"
+#include "ergon/io/files.hpp"
 
 namespace ergon {
 namespace {
@@ -29,8 +32,7 @@ std::vector<std::string_view> split(std::string_view line) {
 }
 
 // "# complete: N rows" must match the rows read so far.
-void check_trailer(std::string_view line, long line_no, std::size_t rows,
-                   const std::string& file) {
+void check_trailer(std::string_view line, long line_no, std::size_t rows, const std::string& file) {
   std::string_view rest = line.substr(std::string_view(kCsvTrailer).size());
   std::size_t n = 0;
   const auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
@@ -38,7 +40,8 @@ void check_trailer(std::string_view line, long line_no, std::size_t rows,
     throw messages::malformed_file(file, line_no, fmt::format("malformed trailer '{}'", line));
   if (n != rows)
     throw messages::malformed_file(
-        file, line_no, fmt::format("the trailer promises {} rows but the file holds {} (truncated or edited?)", n, rows));
+        file, line_no,
+        fmt::format("the trailer promises {} rows but the file holds {} (truncated or edited?)", n, rows));
 }
 
 }  // namespace
@@ -103,5 +106,30 @@ CsvData parse_csv(const std::string& text, const std::string& file) {
 }
 
 CsvData read_csv(const std::string& path) { return parse_csv(read_file(path), path); }
+
+}  // namespace ergon
+
+namespace ergon {
+
+std::string format_number(double value) { return fmt::format("{}", value); }
+
+CsvTable::CsvTable(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+
+void CsvTable::add_row(const std::vector<double>& values) {
+  if (values.size() != columns_.size())
+    throw std::logic_error(fmt::format("CSV row has {} values for {} columns", values.size(), columns_.size()));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::isnan(values[i]))
+      throw messages::not_converged("output", fmt::format("column '{}' would hold NaN", columns_[i]));
+    body_ += format_number(values[i]);
+    body_ += i + 1 < values.size() ? ',' : '\n';
+  }
+  ++rows_;
+}
+
+std::string CsvTable::str() const {
+  // The trailer makes completeness checkable: parse_csv verifies the count.
+  return fmt::format("{}\n", fmt::join(columns_, ",")) + body_ + fmt::format("{}{} rows\n", kCsvTrailer, rows_);
+}
 
 }  // namespace ergon

@@ -1,0 +1,35 @@
+// Edge: the provenance record (ergon/io/provenance.hpp).
+#include "ergon/io/provenance.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "ergon/config.hpp"
+#include "ergon/version.hpp"
+
+namespace ergon {
+
+nlohmann::json provenance(const Config& config, const std::string& command_line) {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  nlohmann::json j;
+  j["ergon_version"] = version();
+  j["git_commit"] = git_commit();
+  j["host"] = host;
+  j["created_utc"] = stamp;
+  j["command_line"] = command_line;
+  j["seed"] = config.langevin.seed;
+  j["bias_convention"] = "mu_L = +V, mu_R = -V";
+  j["config"] = to_json(config);
+  j["config_toml"] = to_toml(config);
+  return j;
+}
+
+}  // namespace ergon
