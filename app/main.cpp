@@ -2,11 +2,13 @@
 // and turns every ergon::Error into one line on stderr and an exit status.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 
 #include "cli.hpp"
 #include "ergon/errors.hpp"
+#include "ergon/isa.hpp"
 #include "ergon/version.hpp"
 
 namespace {
@@ -46,6 +48,15 @@ int run(int argc, char** argv) {
   using namespace ergon;
   cli::set_command_line(argc, argv);
   cli::install_signal_handlers();
+  // ERGON_ISA forces every vectorised kernel's instruction set (benchmarks,
+  // comparisons across machines); the results differ only in the last bits.
+  if (const char* forced = std::getenv("ERGON_ISA"); forced && !isa::force(forced)) {
+    report("error", (std::string("ERGON_ISA = '") + forced + "' is not an instruction set this CPU runs: use sse2" +
+                     (isa::detected() >= isa::Level::avx2 ? ", avx2" : "") +
+                     (isa::detected() >= isa::Level::avx512 ? ", avx512" : "") + " or unset it")
+                        .c_str());
+    return 2;
+  }
   CLI::App app{
       "ergon: extractable work stored in a current-driven nano-electromechanical oscillator.\n"
       "Bias convention: --V v sets mu_L = +v, mu_R = -v (electrochemical difference 2v), as in the paper's "

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 #include "ergon/resonant_level.hpp"
 #include "ergon/tables.hpp"
 

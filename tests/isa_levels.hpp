@@ -5,7 +5,7 @@
 
 #include <functional>
 
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 
 namespace ergon_test {
 

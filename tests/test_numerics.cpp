@@ -16,7 +16,7 @@
 #include "isa_levels.hpp"
 #include "numerics/gauss_kronrod.hpp"
 #include "numerics/gauss_legendre.hpp"
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 #include "numerics/roots.hpp"
 
 namespace {

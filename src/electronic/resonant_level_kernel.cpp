@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "electronic/breakpoints.hpp"
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 #include "simd/exp.hpp"
 
 namespace ergon::electronic {

@@ -9,7 +9,7 @@
 
 #include "ergon/dynamics.hpp"
 #include "ergon/errors.hpp"
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 
 namespace ergon::engine {
 

@@ -2,7 +2,7 @@
 #include <cstring>
 
 #include "numerics/gauss_kronrod.hpp"
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 
 namespace ergon::numerics {
 namespace {

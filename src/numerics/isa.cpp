@@ -1,5 +1,5 @@
 // Instruction-set detection and the forced level (see isa.hpp).
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 
 #include <atomic>
 

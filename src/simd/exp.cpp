@@ -1,7 +1,7 @@
 // Run-time choice of exp_inplace's kernel (numerics/isa.hpp).
 #include "exp.hpp"
 
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 
 namespace ergon::simd {
 

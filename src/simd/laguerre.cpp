@@ -1,7 +1,7 @@
 // Run-time choice of laguerre_sum's kernel (numerics/isa.hpp).
 #include "laguerre.hpp"
 
-#include "numerics/isa.hpp"
+#include "ergon/isa.hpp"
 
 namespace ergon::simd {
 

@@ -54,6 +54,7 @@ check sweep-twice 2 "the sweep over oscillator.w0 and the sweep over oscillator.
 check dt-twice 2 "--set langevin.dt=0.1 and --dt langevin.dt=0.2 both set langevin.dt" -- \
   "$ergon" steady --set langevin.dt=0.1 --dt 0.2
 check set-twice 2 "both set dot.eps" -- "$ergon" config --set dot.eps=1 --set dot.eps=2
+check bad-isa 2 "ERGON_ISA = 'avx1024' is not an instruction set" -- env ERGON_ISA=avx1024 "$ergon" config
 check config-directory 4 "it is a directory" -- "$ergon" config --config "$tmp"
 check unknown-model 2 "electronic.model = \"nonsense\" is not a model: use one of \"resonant_level\"" -- \
   "$ergon" config --set electronic.model=nonsense
