@@ -47,7 +47,7 @@ void add_run_options(CLI::App& cmd, RunOptions& o, const char* default_method) {
   cmd.add_option("--trajectories", o.trajectories, "independent trajectories (langevin.trajectories)")->type_name("N");
   cmd.add_option("--seed", o.seed, "random seed (langevin.seed)")->type_name("S");
   cmd.add_option("--threads", o.threads, "worker threads (default: all cores); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1024));
 }
 
 const std::atomic<bool>* stop_flag() { return &g_interrupted; }

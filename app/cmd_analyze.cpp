@@ -1,6 +1,7 @@
 // `ergon analyze`: thermodynamics of a state from a file.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
@@ -53,11 +54,12 @@ void add_analyze_command(CLI::App& app) {
                 "CSV with columns n, p_n (n = 0, 1, 2, ... in order), or FILE.h5[:GROUP]");
   g->require_option(1);
   cmd->add_option("--temperature", temperature, "reference temperature of W_F (thermo.temperature)")->type_name("T");
-  cmd->add_option("--n-max", n_max, "largest Fock number for --wigner (default: from the grid extent)")
+  cmd->add_option("--n-max", n_max, "largest Fock number for --wigner (default: from the grid extent), <= 4000")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", json, "print the summary as JSON");
   cmd->add_option("-o,--output", out, "write summary.json and populations.csv into DIR");
   cmd->callback([] {
+    if (!out.empty()) prepare_output_directory(out);  // an unwritable output fails before the work
     const Input in = !populations.empty() ? parse_input(populations, "populations")
                      : !radial.empty()    ? parse_input(radial, "radial")
                                           : parse_input(wigner, "wigner");
@@ -101,7 +103,9 @@ void add_analyze_command(CLI::App& app) {
     } else {
       file = in.file;
       const CsvData d = read_table(in);
-      a = analyze_wigner(d.column("re_alpha", file), d.column("im_alpha", file), d.column("W", file), w0, T, n_max);
+      a = analyze_wigner(d.column("re_alpha", file), d.column("im_alpha", file), d.column("W", file), w0, T, n_max,
+                         stop_flag());
+      if (interrupted()) throw messages::interrupted();
     }
     const auto& t = a.thermo;
     nlohmann::json j;
@@ -116,12 +120,13 @@ void add_analyze_command(CLI::App& app) {
     if (a.source == "wigner") j["off_diagonal_norm"] = a.off_diagonal;
     j["provenance"] = provenance(config, command_line());
     if (!out.empty()) {
-      ensure_directory(out);
-      write_file_atomic(out + "/summary.json", j.dump(2) + "\n");
+      const OutputLock lock(out);
+      std::filesystem::remove(out + "/summary.json");  // the marker goes first and comes back last
       CsvTable csv({"n", "p_n"});
       for (std::size_t n = 0; n < a.populations.p.size(); ++n)
         csv.add_row({static_cast<double>(n), a.populations.p[n]});
       write_file_atomic(out + "/populations.csv", csv.str());
+      write_file_atomic(out + "/summary.json", j.dump(2) + "\n");
     }
     if (json) {
       emit("", j.dump(2) + "\n");

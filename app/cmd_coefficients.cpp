@@ -1,5 +1,6 @@
 // `ergon coefficients`: the electronic coefficients against x/x0 (Figs. 5-7).
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli.hpp"
 #include "ergon/config.hpp"
@@ -51,7 +52,7 @@ void add_coefficients_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", output,
                   "write CSV to FILE atomically (and FILE.json with provenance), or FILE.h5 (HDF5); default stdout");
-  cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
   cmd->callback([] {
     const Config config = build_config(opts);
     const auto xs = parse_values("--x-range", range);
@@ -65,6 +66,9 @@ void add_coefficients_command(CLI::App& app) {
     meta["F"] = model.oscillator().F;
     meta["x0"] = model.oscillator().x0();
     meta["provenance"] = provenance(config, command_line());
+    // Held until the table and its side file are written.
+    std::optional<OutputLock> lock;
+    if (!output.empty() && output != "-" && !is_stream_output(output)) lock.emplace(output + ".lock");
     if (is_hdf5_path(output)) {
       // fdt_ratio is +-inf where gamma vanishes exactly; HDF5 keeps finite numbers only.
       CsvData table = coefficient_columns(model, xs, threads);
@@ -78,7 +82,8 @@ void add_coefficients_command(CLI::App& app) {
       return;
     }
     emit(output, coefficient_csv(model, xs, threads));
-    if (!output.empty() && output != "-") write_file_atomic(output + ".json", meta.dump(2) + "\n");
+    if (!output.empty() && output != "-" && !is_stream_output(output))
+      write_file_atomic(output + ".json", meta.dump(2) + "\n");
   });
 }
 

@@ -76,7 +76,7 @@ void add_reproduce_command(CLI::App& app) {
   cmd->add_option("--config", opts.config_file, "TOML configuration file (default: the paper's parameters)");
   cmd->add_option("--set", opts.sets, "override one key (repeatable)")->type_name("KEY=VALUE")->take_all();
   cmd->add_option("-o,--output", dir, "output directory")->capture_default_str();
-  cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_flag("--quick", quick, "smaller budgets and sweeps (a few minutes on 2 cores)");
   cmd->add_flag("--resume", resume, "continue an interrupted run: keep finished steady states and sweep points in DIR");
   cmd->callback([] {

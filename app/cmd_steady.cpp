@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli.hpp"
 #include "ergon/config.hpp"
@@ -37,7 +38,12 @@ void add_steady_command(CLI::App& app) {
     const Config config = build_config(o.device, &o.run);
     const bool h5 = is_hdf5_path(o.dir);
     if (h5 && !hdf5_available()) write_steady_hdf5(o.dir, SteadyState{}, {}, {});  // names the missing option
-    if (!o.dir.empty() && !h5) ensure_directory(o.dir);
+    // Held until the files are written: two runs never mix one output.
+    std::optional<OutputLock> lock;
+    if (!o.dir.empty() && is_root_rank()) {
+      if (!h5) prepare_output_directory(o.dir);
+      lock.emplace(h5 ? o.dir + ".lock" : o.dir);
+    }
     Progress progress("steady", 1.0);
     RunControl control;
     control.threads = o.run.threads;

@@ -24,7 +24,7 @@ void add_validate_command(CLI::App& app) {
   cmd->add_option("--V", biases, "biases to compare at")->capture_default_str();
   cmd->add_option("--time", time, "sampler time per bias (default 4e8; --quick 4e7)")->type_name("T");
   cmd->add_option("-o,--output", dir, "output directory")->capture_default_str();
-  cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_flag("--quick", quick, "smaller budgets (about a minute on 2 cores)");
   cmd->callback([] {
     const auto start = std::chrono::steady_clock::now();

@@ -91,7 +91,8 @@ Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>&
 }
 
 Analysis analyze_wigner(const std::vector<double>& re, const std::vector<double>& im, const std::vector<double>& W,
-                        double w0, double T, int n_max) {
+                        double w0, double T, int n_max, const std::atomic<bool>* stop) {
+  if (n_max > max_density_states) throw messages::density_too_large(n_max, max_density_states);
   if (re.size() != im.size() || re.size() != W.size() || re.size() < 9)
     throw messages::usage("a Wigner grid needs at least 3 x 3 points (re_alpha, im_alpha, W)");
   check_finite(re, "re_alpha");
@@ -154,7 +155,8 @@ Analysis analyze_wigner(const std::vector<double>& re, const std::vector<double>
     };
     n_max = std::min(choose_n_max(tail_mass, 1e-10), static_cast<int>(std::ceil(R2)) + 20);
   }
-  const auto rho = density_matrix(grid, n_max);
+  if (n_max > max_density_states) throw messages::density_too_large(n_max, max_density_states);
+  const auto rho = density_matrix(grid, n_max, stop);
   Analysis a;
   a.source = "wigner";
   a.populations.p.resize(static_cast<std::size_t>(n_max) + 1);

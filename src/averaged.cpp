@@ -118,7 +118,7 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
 }
 
 AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Averaged& options, double resolution,
-                                         bool with_radial)
+                                         bool with_radial, const std::atomic<bool>* stop)
     : table_(&table),
       mass_(table.mass()),
       w0_(table.w0()),
@@ -128,7 +128,7 @@ AveragedSteadyState::AveragedSteadyState(const CoefficientTable& table, const Av
   if (mean_force_) find_bottom();
   place_orbit_labels();
   std::vector<double> g, eps_over_b;
-  orbit_pass(with_radial, g, eps_over_b);
+  orbit_pass(with_radial, g, eps_over_b, stop);
   integrate_log_density(g, eps_over_b);
   normalise();
   build_node_weights();
@@ -165,7 +165,8 @@ void AveragedSteadyState::place_orbit_labels() {
 // One pass over the orbit nodes: the integrand g = r k A of ln P and eps/b,
 // the battery energy's orbit moments, <x^2> and <I>, and the per-phase
 // battery energy and time weight for P_y.
-void AveragedSteadyState::orbit_pass(bool with_radial, std::vector<double>& g, std::vector<double>& eps_over_b) {
+void AveragedSteadyState::orbit_pass(bool with_radial, std::vector<double>& g, std::vector<double>& eps_over_b,
+                                     const std::atomic<bool>* stop) {
   const CoefficientTable& table = *table_;
   const std::size_t J = A_.size() - 1;
   logp_.resize(J + 1);
@@ -188,6 +189,7 @@ void AveragedSteadyState::orbit_pass(bool with_radial, std::vector<double>& g, s
     phase_sin[static_cast<std::size_t>(i)] = std::sin(th);
   }
   for (std::size_t j = 0; j <= J; ++j) {
+    if (stop && (j & 255) == 0 && stop->load(std::memory_order_relaxed)) throw messages::interrupted();
     const Orbit o = orbit(A_[j]);
     const double E = E_min_ + o.eps;
     double GP2 = 0, X = 0, DP2 = 0, e1 = 0, e2 = 0, xx = 0, cur = 0;
@@ -611,6 +613,18 @@ double AveragedSteadyState::node_average(const std::vector<double>& m) const {
   return s;
 }
 
+double AveragedSteadyState::orbit_nodes(const CoefficientTable& table, double resolution) {
+  // As place_orbit_labels and phase_count, with the harmonic half-width r = A
+  // (the mean force moves the turning points by a fraction of it).
+  const double h = 0.5 * table.grid().spacing();
+  const double dA = h / (4 * resolution);
+  const double J = std::floor(0.95 * std::min(table.x_max(), -table.x_min()) / dA);
+  // sum_{j <= J} max(32, j / 2): 32 per orbit up to j = 64, j / 2 beyond.
+  const double small = std::min(J, 64.0) + 1;
+  const double large = J > 64 ? (J * (J + 1) - 64.0 * 65.0) / 4 : 0.0;
+  return 32 * small + large;
+}
+
 // Resolution of the solves that size the table; the error control starts
 // from it.
 constexpr double kProbeResolution = 0.25;
@@ -627,6 +641,15 @@ AveragedSolution solve_averaged(const ElectronicModel& model, const Config& conf
   const double X_cap = std::max(2000.0 * x0, 2.0 * X);
   std::shared_ptr<CoefficientTable> table;
   std::shared_ptr<AveragedSteadyState> probe;
+  // Refuses a solve beyond the orbit budget, naming the key that sets the
+  // spacing (the cost grows as (extent / spacing)^2).
+  auto afford = [&](const CoefficientTable& t, double resolution) {
+    const double nodes = AveragedSteadyState::orbit_nodes(t, resolution);
+    if (nodes > max_orbit_nodes) {
+      const EnergyScale s = model.smallest_scale();
+      throw messages::orbits_too_many(nodes, max_orbit_nodes, t.x_max() / x0, s.key, s.key_value, s.inverse);
+    }
+  };
   // The table must hold the density: its mass beyond 85 % of the half-width
   // is below `tail`. A coarse solve (the probe resolution; its moments are
   // accurate to ~1e-8, plenty for locating a tail) decides, and the
@@ -638,7 +661,8 @@ AveragedSolution solve_averaged(const ElectronicModel& model, const Config& conf
     auto grid = symmetric_grid(model, X);
     table = table ? std::make_shared<CoefficientTable>(table->extended(model, grid, threads, stop))
                   : std::make_shared<CoefficientTable>(model, grid, threads, stop);
-    probe = std::make_shared<AveragedSteadyState>(*table, config.averaged, kProbeResolution, false);
+    afford(*table, 1.5 * kProbeResolution);  // the base solve on a table this large (tables only grow)
+    probe = std::make_shared<AveragedSteadyState>(*table, config.averaged, kProbeResolution, false, stop);
     auto energy_at = [&](double A) { return probe->energy_min() + 0.5 * k * A * A; };
     const double E2 = energy_at(inside * X), E1 = energy_at(0.7 * X);
     const double t2 = 1.0 - probe->cdf(E2), t1 = 1.0 - probe->cdf(E1);
@@ -667,11 +691,15 @@ AveragedSolution solve_averaged(const ElectronicModel& model, const Config& conf
   };
   constexpr double base = 1.5;
   double resolution = base * kProbeResolution;
-  auto state = std::make_shared<AveragedSteadyState>(*table, config.averaged, resolution);
+  afford(*table, resolution);
+  auto state = std::make_shared<AveragedSteadyState>(*table, config.averaged, resolution, true, stop);
   double error = change(*state, *probe) / (base * base * base * base - 1);
-  while (error > config.averaged.tolerance && resolution < 16) {
+  while (error > config.averaged.tolerance) {
+    // The next solve doubles the resolution (four times the orbit work).
+    if (resolution * 2 > 16 || AveragedSteadyState::orbit_nodes(*table, resolution * 2) > max_orbit_nodes)
+      throw messages::tolerance_not_reached(error, config.averaged.tolerance, resolution);
     resolution *= 2;
-    auto finer = std::make_shared<AveragedSteadyState>(*table, config.averaged, resolution);
+    auto finer = std::make_shared<AveragedSteadyState>(*table, config.averaged, resolution, true, stop);
     error = change(*finer, *state) / 15.0;
     state = finer;
   }

@@ -152,32 +152,32 @@ std::vector<Entry> make_registry() {
                        &Config::langevin, &Langevin::time));
   r.push_back(real_key("langevin.burn_in", "discarded time at the start of each trajectory [1/energy], >= 0",
                        Check::nonnegative, &Config::langevin, &Langevin::burn_in));
-  r.push_back(
-      Entry{{"langevin.trajectories", "integer", "independent trajectories, >= 1 (1 = the paper's single long run)"},
-            Check::count,
-            {},
-            [](const Config& c) { return Value(static_cast<long long>(c.langevin.trajectories)); },
-            [](Config& c, const Value& v) { c.langevin.trajectories = static_cast<int>(std::get<long long>(v)); }});
+  r.push_back(Entry{
+      {"langevin.trajectories", "integer", "independent trajectories, 1 .. 1048576 (1 = the paper's single long run)"},
+      Check::count,
+      {},
+      [](const Config& c) { return Value(static_cast<long long>(c.langevin.trajectories)); },
+      [](Config& c, const Value& v) { c.langevin.trajectories = static_cast<int>(std::get<long long>(v)); }});
   r.push_back(Entry{
       {"langevin.seed", "integer", "random seed, >= 0 (same seed, same numbers on any thread count)"},
       Check::seed,
       {},
       [](const Config& c) { return Value(static_cast<long long>(c.langevin.seed)); },
       [](Config& c, const Value& v) { c.langevin.seed = static_cast<unsigned long long>(std::get<long long>(v)); }});
-  r.push_back(Entry{{"langevin.batches", "integer", "batches for batch-means and jackknife error bars, >= 2"},
+  r.push_back(Entry{{"langevin.batches", "integer", "batches for batch-means and jackknife error bars, 2 .. 1048576"},
                     Check::count2,
                     {},
                     [](const Config& c) { return Value(static_cast<long long>(c.langevin.batches)); },
                     [](Config& c, const Value& v) { c.langevin.batches = static_cast<int>(std::get<long long>(v)); }});
-  r.push_back(Entry{
-      {"langevin.stride", "integer", "steps between observations, a multiple of 4 (of 8 with three_point noise), >= 4"},
-      Check::stride,
-      {},
-      [](const Config& c) { return Value(static_cast<long long>(c.langevin.stride)); },
-      [](Config& c, const Value& v) { c.langevin.stride = static_cast<int>(std::get<long long>(v)); }});
+  r.push_back(Entry{{"langevin.stride", "integer",
+                     "steps between observations, a multiple of 4 (of 8 with three_point noise), 4 .. 65536"},
+                    Check::stride,
+                    {},
+                    [](const Config& c) { return Value(static_cast<long long>(c.langevin.stride)); },
+                    [](Config& c, const Value& v) { c.langevin.stride = static_cast<int>(std::get<long long>(v)); }});
   r.push_back(real_key("phase_space.alpha_max", "half-width of the Wigner grid in |alpha|, >= 0 (0 = automatic)",
                        Check::nonnegative, &Config::phase_space, &PhaseSpace::alpha_max));
-  r.push_back(Entry{{"phase_space.bins", "integer", "bins per axis of the Wigner histogram, >= 3"},
+  r.push_back(Entry{{"phase_space.bins", "integer", "bins per axis of the Wigner histogram, 3 .. 2001"},
                     Check::count3,
                     {},
                     [](const Config& c) { return Value(static_cast<long long>(c.phase_space.bins)); },
@@ -190,7 +190,7 @@ std::vector<Entry> make_registry() {
                     {},
                     [](const Config& c) { return Value(c.averaged.mean_force); },
                     [](Config& c, const Value& v) { c.averaged.mean_force = std::get<bool>(v); }});
-  r.push_back(real_key("averaged.tolerance", "relative tolerance of the averaged solver, in (0, 1e-3]",
+  r.push_back(real_key("averaged.tolerance", "relative tolerance of the averaged solver, in [1e-12, 1e-3]",
                        Check::tolerance, &Config::averaged, &Averaged::tolerance));
   return r;
 }
@@ -238,6 +238,18 @@ std::string value_text(const Value& v) {
       v);
 }
 
+// The largest value of an integer key: sizes whose arrays must fit in memory
+// (the sampler holds one radial histogram per batch and one Wigner histogram
+// of bins^2 counts per worker).
+long long integer_limit(const Entry& e) {
+  const std::string& k = e.info.name;
+  if (e.check == Check::seed) return 1LL << 62;
+  if (k == "langevin.trajectories" || k == "langevin.batches") return 1LL << 20;
+  if (k == "langevin.stride") return 1LL << 16;
+  if (k == "phase_space.bins") return 2001;
+  return 1LL << 30;
+}
+
 // Checks the value against the entry's constraint; throws a config error.
 void check_value(const Entry& e, const Value& v) {
   const std::string& k = e.info.name;
@@ -255,7 +267,7 @@ void check_value(const Entry& e, const Value& v) {
         if (x == 0) throw messages::out_of_range(k, x, "must be a finite non-zero number");
         break;
       case Check::tolerance:
-        if (!(x > 0 && x <= 1e-3)) throw messages::out_of_range(k, x, "must lie in (0, 1e-3]");
+        if (!(x >= 1e-12 && x <= 1e-3)) throw messages::out_of_range(k, x, "must lie in [1e-12, 1e-3]");
         break;
       default:
         break;
@@ -267,7 +279,7 @@ void check_value(const Entry& e, const Value& v) {
                          : e.check == Check::count3 ? 3
                          : e.check == Check::stride ? 4
                                                     : 0;
-    const long long hi = e.check == Check::seed ? (1LL << 62) : (1LL << 30);
+    const long long hi = integer_limit(e);
     if (n < lo || n > hi)
       throw messages::bad_value(k, fmt::format("{}", n), fmt::format("must be an integer in [{}, {}]", lo, hi));
     if (e.check == Check::stride && n % 4 != 0)
@@ -567,6 +579,16 @@ nlohmann::json to_json(const Config& config) {
 void validate(const Config& config) {
   for (const auto& e : registry())
     if (e.present(config)) check_value(e, e.get(config));
+  // Step counts must fit the integers that hold them (with room for the
+  // rounding to whole observation intervals).
+  const Langevin& L = config.langevin;
+  constexpr double max_steps = 1e15;
+  if (!(L.time / L.dt <= max_steps))
+    throw messages::out_of_range("langevin.time", L.time,
+                                 fmt::format("must be at most {:g} time steps (langevin.dt = {:g})", max_steps, L.dt));
+  if (!(L.burn_in / L.dt <= max_steps))
+    throw messages::out_of_range("langevin.burn_in", L.burn_in,
+                                 fmt::format("must be at most {:g} time steps (langevin.dt = {:g})", max_steps, L.dt));
   // The three-point noise draws eight steps' increments per random block.
   if (config.langevin.noise == Noise::three_point && config.langevin.stride % 8 != 0)
     throw messages::bad_value("langevin.stride", fmt::format("{}", config.langevin.stride),

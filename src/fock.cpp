@@ -240,7 +240,8 @@ double sampled_radial_density(const WignerSamples& w, double y) {
   return 0.5 * s * (2 * std::numbers::pi / M);
 }
 
-Eigen::MatrixXcd density_matrix(const WignerSamples& w, int n_max) {
+Eigen::MatrixXcd density_matrix(const WignerSamples& w, int n_max, const std::atomic<bool>* stop) {
+  if (n_max > max_density_states) throw messages::density_too_large(n_max, max_density_states);
   const int N = n_max + 1;
   Eigen::MatrixXcd rho = Eigen::MatrixXcd::Zero(N, N);
   const double R = inscribed_radius(w);
@@ -262,6 +263,7 @@ Eigen::MatrixXcd density_matrix(const WignerSamples& w, int n_max) {
   }
   for (int p = 0; p < panels; ++p)
     for (int q = 0; q < 10; ++q) {
+      if (stop && stop->load(std::memory_order_relaxed)) throw messages::interrupted();
       const double r = (p + gl.x[q]) * dr;
       for (int a = 0; a < M; ++a)
         wv[static_cast<std::size_t>(a)] =

@@ -119,7 +119,7 @@ Error checkpoint_exists(std::string_view checkpoint, std::size_t saved) {
 Error table_too_fine(double nodes, long max_nodes, double half_width_x0, std::string_view key, double value,
                      bool inverse) {
   return {ErrorKind::config,
-          fmt::format("the coefficient table's spacing (a twentieth of the smallest electronic energy scale, set "
+          fmt::format("the coefficient table's spacing (a fifth of the smallest electronic energy scale, set "
                       "here by {} = {:g}, over |F|) is too fine: covering |x| <= {:.4g} x0 would take {:.3g} nodes, "
                       "more than the {} allowed; use a {} {} or a weaker oscillator.lambda (the model assumes "
                       "temperatures and level widths well above w0 and lambda anyway)",
@@ -162,6 +162,42 @@ Error incomplete_file(std::string_view file, std::string_view why) {
 Error unknown_model(std::string_view name, const std::vector<std::string>& known) {
   return Error(ErrorKind::config, fmt::format("electronic.model = \"{}\" is not a model: use one of \"{}\"", name,
                                               fmt::join(known, "\", \"")));
+}
+
+Error orbits_too_many(double nodes, double max_nodes, double half_width_x0, std::string_view key, double value,
+                      bool inverse) {
+  return {
+      ErrorKind::config,
+      fmt::format("the averaged solver's orbits would visit {:.3g} phase nodes (the limit is {:.3g}, tens of seconds): "
+                  "the state reaches |x| = {:.4g} x0 while the electronic structure, set here by {} = {:g}, needs "
+                  "a spacing of a fifth of that scale over |F|; use a {} {} (the quasi-adiabatic model wants "
+                  "temperatures and level widths well above w0 anyway)",
+                  nodes, max_nodes, half_width_x0, key, value, inverse ? "smaller" : "larger", key)};
+}
+
+Error tolerance_not_reached(double error, double tolerance, double resolution) {
+  return {ErrorKind::numerical,
+          fmt::format("the averaged solver's estimated error {:.3g} stays above averaged.tolerance = {:g} at its "
+                      "finest affordable resolution {:g}; allow a larger averaged.tolerance",
+                      error, tolerance, resolution)};
+}
+
+Error density_too_large(int n_max, int limit) {
+  return {ErrorKind::usage,
+          fmt::format("a density matrix up to n = {} is too large: at most n_max = {} ({} MiB); pass a smaller "
+                      "--n-max or a grid that covers a smaller state",
+                      n_max, limit, (16.0 * (limit + 1.0) * (limit + 1.0)) / (1 << 20))};
+}
+
+Error time_step_too_large(double dt, double w0, std::string_view why) {
+  return {ErrorKind::config, fmt::format("langevin.dt = {:g} is too large for oscillator.w0 = {:g}: {}", dt, w0, why)};
+}
+
+Error too_many_batches(std::size_t batches, int bins, double bytes, double limit) {
+  return {ErrorKind::config,
+          fmt::format("{} batches (langevin.batches, or langevin.trajectories when larger) of {} radial bins each "
+                      "would take {:.3g} GiB, more than the {:.3g} GiB allowed; use fewer batches or trajectories",
+                      batches, bins, bytes / (1 << 30), limit / (1 << 30))};
 }
 
 Error usage(std::string_view what) { return {ErrorKind::usage, std::string(what)}; }

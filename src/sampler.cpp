@@ -7,6 +7,8 @@
 #include <cmath>
 #include <numbers>
 
+#include <fmt/format.h>
+
 #include "engine/engine.hpp"
 #include "ergon/averaged.hpp"
 #include "ergon/config.hpp"
@@ -22,6 +24,7 @@ constexpr double kRadialBinsPerUnit = 8.0;    // radial histogram resolution in 
 constexpr std::size_t kReservoir = 1u << 18;  // stored y samples, all batches together
 constexpr double kTailMass = 1e-13;           // probability mass left outside the table
 constexpr int kMaxExtensions = 8;
+constexpr double kMaxHistogramBytes = 2.0 * (1 << 30);  // the per-batch radial histograms together
 
 // Observations of one worker thread: per-batch data is written by the one
 // group that owns the batch; the Wigner histogram is per worker. Each
@@ -158,15 +161,21 @@ PassOutcome run_pass(const Pass& pass, LangevinRun& run) {
   const int groups = (L.trajectories + W - 1) / W;
   const double y_max = std::pow(pass.fast.x_max() / run.x0, 2) * 1.02;
   const auto radial_bins = static_cast<int>(std::ceil(y_max * kRadialBinsPerUnit));
+  // One radial histogram per batch: refuse what cannot fit in memory.
+  const double histogram_bytes = static_cast<double>(B.batches) * (radial_bins + 2.0) * 8.0;
+  if (histogram_bytes > kMaxHistogramBytes)
+    throw messages::too_many_batches(B.batches, radial_bins, histogram_bytes, kMaxHistogramBytes);
   run.batches.assign(B.batches, BatchSums{});
   run.radial.assign(B.batches, RadialHistogram(y_max, radial_bins));
   run.y_samples.assign(B.batches, {});
   for (auto& s : run.y_samples) s.reserve(B.reservoir_per_batch);
   std::vector<std::uint64_t> seen(B.batches, 0);
-  std::vector<WignerHistogram> wigners(static_cast<std::size_t>(pass.threads),
+  // One Wigner histogram per worker that can have work.
+  const int workers = std::min(pass.threads, groups);
+  std::vector<WignerHistogram> wigners(static_cast<std::size_t>(workers),
                                        WignerHistogram(pass.alpha_max, pass.config.phase_space.bins));
   std::vector<std::unique_ptr<Accumulator>> accumulators;
-  for (int t = 0; t < pass.threads; ++t)
+  for (int t = 0; t < workers; ++t)
     accumulators.push_back(std::make_unique<Accumulator>(run, pass.fast, seen, B.keep_every, B.reservoir_per_batch,
                                                          wigners[static_cast<std::size_t>(t)], pass.control.observers));
   ObservationPlan plan;
@@ -182,7 +191,7 @@ PassOutcome run_pass(const Pass& pass, LangevinRun& run) {
   std::vector<engine::Result> results(static_cast<std::size_t>(groups));
   std::atomic<std::uint64_t> done{0};
   auto work = [&] {
-    parallel_for_workers(groups, pass.threads, [&](int g, int worker) {
+    parallel_for_workers(groups, workers, [&](int g, int worker) {
       if (pass.control.runs_group && !pass.control.runs_group(g)) return;
       engine::Job job;
       job.table = &pass.fast;
@@ -236,6 +245,34 @@ PassOutcome run_pass(const Pass& pass, LangevinRun& run) {
   return out;
 }
 
+// Refuses a time step for which the scheme has no useful stationary state:
+// the splitting's stationary energy is off by 1 / (1 - (w0 dt)^2/4) - 1 (a
+// third at w0 dt = 1, unbounded at 2); the Euler scheme adds an anti-damping
+// w0^2 dt, and where it beats the largest damping the oscillator reaches
+// (|x| <= range) every trajectory runs away.
+void check_time_step(const Langevin& L, const MechanicalMode& mode, const CoefficientTable& table, double range,
+                     double bias) {
+  const double w0dt = mode.w0 * L.dt;
+  if (L.integrator == Integrator::splitting && w0dt > 1.0)
+    throw messages::time_step_too_large(
+        L.dt, mode.w0,
+        w0dt < 2 ? fmt::format("w0 dt = {:.3g} > 1: the splitting scheme's stationary energy would be off by {:.3g} %",
+                               w0dt, 100 * (1 / (1 - w0dt * w0dt / 4) - 1))
+                 : fmt::format("w0 dt = {:.3g} >= 2: the splitting scheme is unstable", w0dt));
+  if (L.integrator == Integrator::euler) {
+    double gmax = -1e300;
+    for (int i = 0; i <= 400; ++i) gmax = std::max(gmax, table.gamma(-range + 2 * range * i / 400.0));
+    const double anti = mode.w0 * mode.w0 * L.dt;
+    if (anti >= gmax)
+      throw messages::time_step_too_large(
+          L.dt, mode.w0,
+          fmt::format("the Euler scheme's artificial anti-damping w0^2 dt = {:.3g} exceeds the largest damping "
+                      "{:.3g} the oscillator meets at V = {}, so every trajectory runs away; use langevin.dt < {:.3g} "
+                      "or langevin.integrator = \"splitting\"",
+                      anti, gmax, bias, 0.1 * std::max(gmax, 0.0) / (mode.w0 * mode.w0)));
+  }
+}
+
 }  // namespace
 
 Estimate batch_mean(const std::vector<double>& values) {
@@ -287,6 +324,8 @@ LangevinRun run_langevin(const ElectronicModel& model, const Config& config, con
   const double k = mode.mass * mode.w0 * mode.w0;
   const double E_tail = averaged.tail_energy(kTailMass);
   double X_run = std::min(table->x_max(), std::max(4.0 * run.x0, 1.25 * std::sqrt(2.0 * E_tail / k)));
+
+  check_time_step(L, mode, *table, X_run, run.bias);
 
   // 2. Budget and initial conditions.
   const Budget budget = plan_budget(L);

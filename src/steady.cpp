@@ -231,6 +231,40 @@ void radial_output(const LangevinRun& run, const std::vector<std::uint64_t>& tot
   }
 }
 
+// The integrator's predicted time-step bias of U against its standard error
+// (docs/model.md, section 6): splitting, the harmonic part's
+// (1/(1 - (w0 dt)^2/4) - 1) / 2; Euler, the artificial damping w0^2 dt over
+// the mean damping of the sampled state (gamma averaged over a Gaussian of
+// the sampled <x^2>).
+Diagnostic time_step_diagnostic(const Langevin& L, const MechanicalMode& mode, const CoefficientTable& table,
+                                const SteadyState& s) {
+  const double w0dt = mode.w0 * L.dt;
+  double bias = 0;  // relative
+  std::string what;
+  if (L.integrator == Integrator::splitting) {
+    bias = 0.5 * (1 / (1 - w0dt * w0dt / 4) - 1);
+    what = fmt::format("splitting, w0 dt = {:.3g}", w0dt);
+  } else {
+    const double sigma = std::sqrt(std::max(s.x2.value, 0.0));
+    double g = 0, wsum = 0;
+    for (int i = -200; i <= 200; ++i) {
+      const double x = 4 * sigma * i / 200.0, w = std::exp(-0.5 * 16 * (i / 200.0) * (i / 200.0));
+      if (!table.contains(x)) continue;
+      g += w * table.gamma(x);
+      wsum += w;
+    }
+    g = wsum > 0 ? g / wsum : 0;
+    const double anti = mode.w0 * mode.w0 * L.dt;
+    bias = g > anti ? anti / (g - anti) : 1e300;
+    what = fmt::format("euler, w0^2 dt = {:.3g} against the mean damping {:.3g}", anti, g);
+  }
+  const double rel_error = s.energy.value != 0 ? s.energy.error / std::abs(s.energy.value) : 0.0;
+  const double ratio = rel_error > 0 ? std::min(bias / rel_error, 1e300) : (bias > 0 ? 1e300 : 0.0);
+  return {"time_step_bias", ratio, 1.0,
+          fmt::format("predicted dt bias of U {:.3g} % ({}) / its standard error {:.3g} %", 100 * bias, what,
+                      100 * rel_error)};
+}
+
 SteadyState solve_langevin_method(const ElectronicModel& model, const Config& config, double temperature,
                                   const RunControl& control) {
   SteadyState s;
@@ -264,6 +298,7 @@ SteadyState solve_langevin_method(const ElectronicModel& model, const Config& co
   s.wigner = run.wigner.grid();
   radial_output(run, sums.total.counts, s);
   s.diagnostics = validity_diagnostics(model, *run.table, s.wigner_energy.value);
+  s.diagnostics.push_back(time_step_diagnostic(config.langevin, model.oscillator(), *run.table, s));
   return s;
 }
 

@@ -97,7 +97,7 @@ TEST(Config, EveryConstraintIsEnforced) {
   EXPECT_EQ(error_of([&] { ergon::set_key(c, "lead.L.type", "gaussian"); }),
             "lead.L.type = \"gaussian\" is not allowed: must be one of \"lorentzian\", \"wideband\"");
   EXPECT_EQ(error_of([&] { ergon::set_key(c, "langevin.trajectories", "0"); }),
-            "langevin.trajectories = 0 is not allowed: must be an integer in [1, 1073741824]");
+            "langevin.trajectories = 0 is not allowed: must be an integer in [1, 1048576]");
   EXPECT_EQ(error_of([&] {
               ergon::apply_assignments(c, {"oscillator.lambda=0.1", "oscillator.force=0.2"});
             }),

@@ -49,8 +49,10 @@ TEST(Models, SyntheticModelRunsThroughSolveSteadyState) {
   EXPECT_GT(s.wigner_energy.error, 0.0);
   // The oscillator's diagnostics come from the model's table (no
   // model-specific ones: FunctionModel has none).
-  ASSERT_EQ(s.diagnostics.size(), 2u);
+  ASSERT_EQ(s.diagnostics.size(), 3u);
   EXPECT_EQ(s.diagnostics[0].name, "underdamped_gamma");
+  EXPECT_EQ(s.diagnostics[2].name, "time_step_bias");
+  EXPECT_FALSE(s.diagnostics[2].violated());
 }
 
 TEST(Models, RegisteredModelIsReachableByNameFromConfigurationAndSweeps) {

@@ -3,6 +3,7 @@
 // states. Inputs are validated first (ergon::Error names the problem).
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,8 @@ Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>&
 // Wigner function on a regular grid in alpha = (re, im) (any order of
 // points; W normalised so that sum W dA = 1): the full rho_mn by overlap with
 // the Wigner functions of |m><n|, n <= n_max (0: from the grid extent).
+// Throws interrupted() if `stop` is set meanwhile.
 Analysis analyze_wigner(const std::vector<double>& re, const std::vector<double>& im, const std::vector<double>& W,
-                        double w0, double temperature, int n_max = 0);
+                        double w0, double temperature, int n_max = 0, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace ergon

@@ -23,6 +23,7 @@
 // state", states the accuracy.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -42,8 +43,14 @@ class AveragedSteadyState {
   // only P(E'), its moments and the orbit averages are built (what error
   // control and table sizing need); the radial-density functions then throw
   // std::logic_error.
+  // When `stop` is set during the orbit pass, throws interrupted().
   AveragedSteadyState(const CoefficientTable& table, const Averaged& options = {}, double resolution = 0.375,
-                      bool with_radial = true);
+                      bool with_radial = true, const std::atomic<bool>* stop = nullptr);
+
+  // Orbit-phase nodes a solve at `resolution` visits on `table`: about J^2/4
+  // for J orbits, J = 3.8 resolution (half-width / h), so the cost grows as
+  // the square of the table's extent over its spacing.
+  static double orbit_nodes(const CoefficientTable& table, double resolution);
 
   double mass() const { return mass_; }
   double w0() const { return w0_; }
@@ -96,7 +103,8 @@ class AveragedSteadyState {
   // The constructor's steps, in order.
   void find_bottom();
   void place_orbit_labels();
-  void orbit_pass(bool with_radial, std::vector<double>& g, std::vector<double>& eps_over_b);
+  void orbit_pass(bool with_radial, std::vector<double>& g, std::vector<double>& eps_over_b,
+                  const std::atomic<bool>* stop);
   void phase_samples(std::size_t j, const Orbit& o, const std::vector<double>& phase_cos,
                      const std::vector<double>& phase_sin);
   void integrate_log_density(const std::vector<double>& g, const std::vector<double>& eps_over_b);
@@ -166,6 +174,12 @@ struct AveragedSolution {
   // larger.
   double numerical_error = 0.0;
 };
+// A solve whose orbits would visit more than max_orbit_nodes phase nodes
+// (minutes of work: an electronic scale far below the state's extent, such
+// as a lead at a low temperature) is refused up front, naming the key that
+// sets the spacing; so is an averaged.tolerance the finest resolution does not
+// reach.
+inline constexpr double max_orbit_nodes = 2e8;
 AveragedSolution solve_averaged(const ElectronicModel& model, const Config& config, int threads, double tail = 1e-13,
                                 const std::atomic<bool>* stop = nullptr);
 

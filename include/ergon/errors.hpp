@@ -61,10 +61,16 @@ Error checkpoint_mismatch(std::string_view checkpoint, std::string_view what);
 Error incomplete_file(std::string_view file, std::string_view why);
 Error output_busy(std::string_view path);
 Error fock_too_large(int n_max, int limit);
+Error density_too_large(int n_max, int limit);
 Error diffusion_unresolved(double orbit_average, double amplitude_x0);
 Error table_too_fine(double nodes, long max_nodes, double half_width_x0, std::string_view key, double value,
                      bool inverse);
 Error unknown_model(std::string_view name, const std::vector<std::string>& known);
+Error orbits_too_many(double nodes, double max_nodes, double half_width_x0, std::string_view key, double value,
+                      bool inverse);
+Error tolerance_not_reached(double error, double tolerance, double resolution);
+Error time_step_too_large(double dt, double w0, std::string_view why);
+Error too_many_batches(std::size_t batches, int bins, double bytes, double limit);
 Error usage(std::string_view what);
 }  // namespace messages
 

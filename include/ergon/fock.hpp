@@ -14,6 +14,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <atomic>
 #include <complex>
 #include <functional>
 #include <vector>
@@ -43,6 +44,9 @@ int choose_n_max(const std::function<double(double)>& tail_mass, double tail = 1
 // Largest n_max the Fock map accepts (its cost grows as n_max^2: ~3 s at the
 // limit); a hotter or larger state is refused with fock_too_large.
 inline constexpr int max_fock_states = 50'000;
+// A full density matrix rho_mn (analyze --wigner) up to n = max_density_states:
+// 16 (n + 1)^2 bytes, 256 MiB at the limit.
+inline constexpr int max_density_states = 4'000;
 
 // p_n for a radial density on [0, y_max] (zero beyond), n = 0 .. n_max.
 // `breakpoints` (values of y) are where the density is less smooth (spline
@@ -71,7 +75,9 @@ WignerSamples samples_of(const WignerGrid& grid);
 // (the kernel's wavenumber in r is 4 sqrt(n + 1/2)). The disc inscribed in
 // the grid is integrated; W outside it is taken as zero.
 // Hermitian, n, m = 0 .. n_max.
-Eigen::MatrixXcd density_matrix(const WignerSamples& wigner, int n_max);
+// Throws interrupted() if `stop` is set meanwhile; n_max is at most
+// max_density_states.
+Eigen::MatrixXcd density_matrix(const WignerSamples& wigner, int n_max, const std::atomic<bool>* stop = nullptr);
 Eigen::MatrixXcd density_matrix_from_wigner(const WignerGrid& wigner, int n_max);
 // Radial density P_y of the angular average of the samples, at y, for
 // choosing n_max: P_y(y) = (1/2) int W(sqrt(y), th) dth.

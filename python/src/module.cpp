@@ -47,6 +47,8 @@ std::vector<double> to_vector(const Array& a, const char* name) {
 // Python's signal state) and surfaces as KeyboardInterrupt.
 template <class Fn>
 auto interruptible(int threads, Fn&& fn) {
+  if (threads < 0 || threads > 1024)
+    throw py::value_error("threads = " + std::to_string(threads) + " is not allowed: use 0 (all cores) .. 1024");
   std::atomic<bool> stop{false};
   ergon::RunControl control;
   control.threads = threads;
@@ -342,8 +344,13 @@ W_F = T D(rho || rho_thermal) at the given temperature [energy].)");
   m.def(
       "analyze_wigner",
       [](const Array& re, const Array& im, const Array& W, double w0, double T, int n_max) {
-        const auto a = ergon::analyze_wigner(to_vector(re, "re_alpha"), to_vector(im, "im_alpha"), to_vector(W, "W"),
-                                             w0, T, n_max);
+        const auto vre = to_vector(re, "re_alpha"), vim = to_vector(im, "im_alpha"), vW = to_vector(W, "W");
+        const auto a = interruptible(0, [&](const ergon::RunControl& ctl) {
+          ergon::Analysis out;
+          ergon::run_polling([&] { out = ergon::analyze_wigner(vre, vim, vW, w0, T, n_max, ctl.stop); },
+                             [&] { ctl.progress(0.0); }, 100);
+          return out;
+        });
         py::dict out = thermo_dict(a.thermo);
         out["p_n"] = to_array(a.populations.p);
         out["n_max"] = a.populations.n_max;

@@ -119,15 +119,22 @@ struct Writer {
   }
 };
 
-// Creates the file at a temporary name, lets `fill` write it, marks it
-// complete, closes it and renames it into place.
+// Builds the file in memory (HDF5's core driver, no backing store), lets
+// `fill` write it, marks it complete, and writes the image with
+// write_file_atomic: HDF5 itself never touches the file system, so a full disk
+// or an unwritable directory is one clean error from our own writer (a failed
+// flush inside HDF5 left an open file that crashed its library shutdown),
+// and devices and FIFOs work as for every other output.
 template <class Fill>
 void write_hdf5(const std::string& path, const std::string& kind, const nlohmann::json& meta, Fill fill) {
   quiet();
-  const std::string tmp = temporary_path_for(path);
-  Writer w{path, Handle(H5Fcreate(tmp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose)};
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!fapl.valid() || H5Pset_fapl_core(fapl.get(), 1 << 20, 0) < 0)
+    throw messages::cannot_write(path, "HDF5 cannot set up an in-memory file");
+  Writer w{path, Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose)};
   if (!w.file.valid()) throw messages::cannot_write(path, "HDF5 cannot create the file");
-  try {
+  std::string image;
+  {
     const hid_t root = w.file.get();
     w.attribute(root, "format", std::string(kFormat));
     w.attribute(root, "kind", kind);
@@ -141,13 +148,14 @@ void write_hdf5(const std::string& path, const std::string& kind, const nlohmann
     if (meta.contains("wall_seconds")) w.attribute(root, "wall_seconds", meta["wall_seconds"].get<double>());
     fill(w);
     w.attribute(root, "complete", 1LL);
-    if (w.file.close() < 0) throw messages::cannot_write(path, "HDF5 failed to close the file");
-  } catch (...) {
-    w.file.close();
-    std::remove(tmp.c_str());
-    throw;
+    w.check(H5Fflush(root, H5F_SCOPE_GLOBAL) >= 0, "the file (flush)");
+    const ssize_t size = H5Fget_file_image(root, nullptr, 0);
+    w.check(size > 0, "the file image");
+    image.resize(static_cast<std::size_t>(size));
+    w.check(H5Fget_file_image(root, image.data(), image.size()) == size, "the file image");
   }
-  commit_file(tmp, path);
+  if (w.file.close() < 0) throw messages::cannot_write(path, "HDF5 failed to close the in-memory file");
+  write_file_atomic(path, image);
 }
 
 void write_columns(const Writer& w, hid_t parent, const std::string& name, const std::vector<std::string>& names,

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "ergon/io/csv.hpp"
 #include "ergon/io/files.hpp"
@@ -37,6 +38,9 @@ nlohmann::json summary_json(const SteadyState& s, const std::string& command_lin
 }
 
 void write_steady_files(const SteadyState& s, const nlohmann::json& summary, const std::string& dir) {
+  // First: drop the old completeness marker, so a run killed while writing
+  // never leaves a summary.json next to another run's files.
+  std::filesystem::remove(dir + "/summary.json");
   if (s.wigner.bins > 0) {  // absent for states computed inside a sweep
     CsvTable t({"re_alpha", "im_alpha", "W"});
     for (int i = 0; i < s.wigner.bins; ++i)

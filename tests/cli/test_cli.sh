@@ -158,5 +158,85 @@ assert j['trace'] > 1 - 1e-6 and j['nbar'] > 0, (j['trace'], j['nbar'])
   fi
 done
 
+# Outputs that are not regular files (issue 20, items 1 and 20): a device or
+# FIFO is written into, a symbolic link followed, nothing renamed over them.
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+check devnull-config 0 "" -- "$ergon" config -o /dev/null
+[ -c /dev/null ] || fail "config -o /dev/null replaced the device"
+check devnull-coefficients 0 "" -- "$ergon" coefficients --x-range 0:1:3 -o /dev/null
+[ -c /dev/null ] || fail "coefficients -o /dev/null replaced the device"
+[ -e /dev/null.json ] && fail "coefficients -o /dev/null wrote /dev/null.json"
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/fifo.out" &
+reader=$!
+check fifo 0 "" -- "$ergon" config -o "$tmp/fifo"
+wait "$reader"
+grep -q '^\[oscillator\]' "$tmp/fifo.out" || fail "config -o FIFO: the reader got no configuration"
+[ -p "$tmp/fifo" ] || fail "config -o FIFO replaced the FIFO"
+ln -s "$tmp/real.toml" "$tmp/link.toml"
+check symlink-output 0 "" -- "$ergon" config -o "$tmp/link.toml"
+{ [ -L "$tmp/link.toml" ] && grep -q '^\[oscillator\]' "$tmp/real.toml"; } || fail "config -o LINK did not write through the link"
+check directory-output 4 "it is a directory" -- "$ergon" config -o "$tmp"
+ln -s "$tmp/victim" "$tmp/locked.h5.lock"
+check lock-symlink 4 "symbolic link" -- "$ergon" sweep --V 1,2 --method averaged -o "$tmp/locked.h5"
+[ -e "$tmp/victim" ] && fail "a planted lock symlink created its target"
+check endless-input 4 "larger than 1024 MiB" -- "$ergon" analyze --populations /dev/zero
+
+# A full disk (the file-size limit stands in for it): one line, status 4, no
+# crash and nothing left behind, for CSV and HDF5 writers (issue 20, item 2).
+mkdir -p "$tmp/full"
+for out in "$tmp/full/st.h5" "$tmp/full/st"; do
+  check "full-disk-$(basename "$out")" 4 "File too large" -- \
+    bash -c 'ulimit -f 40; trap "" XFSZ; exec "$@"' _ "$ergon" steady --method averaged --V 6 -o "$out"
+done
+[ -z "$(find "$tmp/full" -name '.*tmp*')" ] || fail "a full disk left temporary files: $(ls -a "$tmp/full")"
+[ -e "$tmp/full/st.h5" ] && fail "a full disk left a partial HDF5 file"
+[ -e "$tmp/full/st/summary.json" ] && fail "a full disk left summary.json, the completeness marker"
+
+# Ctrl-C and SIGTERM stop every long command within seconds, status 130
+# (issue 20, items 3 and 4): a cold-lead averaged solve, a long coefficient
+# table, a large density matrix.
+interrupt() {  # interrupt NAME SIGNAL DELAY -- command...
+  local name="$1" sig="$2" delay="$3"
+  shift 4
+  "$@" >/dev/null 2>"$tmp/int.err" &
+  local pid=$!
+  sleep "$delay"
+  local t0
+  t0=$(date +%s%N)
+  kill -"$sig" "$pid"
+  wait "$pid"
+  local rc=$?
+  local ms=$((($(date +%s%N) - t0) / 1000000))
+  if [ "$rc" -ne 130 ] || [ "$ms" -gt 5000 ]; then
+    fail "interrupt $name: status $rc, ${ms} ms after SIG$sig: $(cat "$tmp/int.err")"
+  else
+    pass=$((pass + 1))
+  fi
+}
+interrupt averaged-cold INT 2 -- "$ergon" steady --method averaged --V 6 --beta 100
+interrupt coefficients TERM 1 -- "$ergon" coefficients --x-range 0:1:10000000
+interrupt analyze-wigner INT 2 -- "$ergon" analyze --wigner "$tmp/st/wigner.csv" --n-max 3000
+check cold-averaged-refused 2 "set here by lead.L.beta = 1000" -- "$ergon" steady --method averaged --V 6 --beta 1000
+check tolerance-floor 2 "averaged.tolerance = 1e-320 is not allowed" -- "$ergon" config --set averaged.tolerance=1e-320
+check density-too-large 2 "at most n_max = 4000" -- "$ergon" analyze --wigner "$tmp/st/wigner.csv" --n-max 20000
+
+# One run per output, and no summary.json beside another run's files
+# (issue 20, item 6).
+"$ergon" steady --V 16 --method averaged --set phase_space.bins=21 -o "$tmp/mix" >/dev/null || fail "steady -o mix"
+rm "$tmp/mix/populations.csv" && mkdir "$tmp/mix/populations.csv"  # the next run's write fails there
+check mixed-output 4 "populations.csv" -- "$ergon" steady --V 6 --method averaged --set phase_space.bins=21 -o "$tmp/mix"
+[ -e "$tmp/mix/summary.json" ] && fail "a failed write left the old summary.json beside the new wigner.csv"
+"$ergon" steady --V 16 --time 2e8 -o "$tmp/busy" >/dev/null 2>&1 &
+holder=$!
+sleep 1
+check busy-output 4 "is being written by another ergon process" -- "$ergon" steady --V 6 --method averaged -o "$tmp/busy"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+check unwritable-output 4 "cannot write" -- "$ergon" steady --V 6 --time 1e12 -o /proc/ergon-test
+touch "$tmp/.summary.json.tmp.999999999.ab"
+"$ergon" steady --V 6 --method averaged --set phase_space.bins=21 -o "$tmp" >/dev/null 2>&1 || true
+[ -e "$tmp/.summary.json.tmp.999999999.ab" ] && fail "a dead run's temporary was not cleaned up"
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
