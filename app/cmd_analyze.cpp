@@ -90,6 +90,10 @@ void add_analyze_command(CLI::App& app) {
         if (n[i] != static_cast<double>(i))
           throw messages::malformed_file(file, d.lines[i],
                                          fmt::format("n = {} where {} was expected (n = 0, 1, 2, ...)", n[i], i));
+      for (std::size_t i = 0; i < p.size(); ++i)
+        if (p[i] < -1e-6)
+          throw messages::malformed_file(
+              file, d.lines[i], fmt::format("p_n = {} < 0 at n = {}: probabilities cannot be negative", p[i], i));
       a = analyze_populations(p, w0, T);
     } else if (!radial.empty()) {
       file = in.file;
@@ -117,6 +121,7 @@ void add_analyze_command(CLI::App& app) {
     j["n_max"] = a.populations.n_max;
     j["trace"] = a.populations.trace;
     j["negative_weight"] = a.populations.negative_weight;
+    j["g2_defined"] = t.g2_defined;
     if (a.source == "wigner") j["off_diagonal_norm"] = a.off_diagonal;
     j["provenance"] = provenance(config, command_line());
     if (!out.empty()) {
@@ -133,12 +138,16 @@ void add_analyze_command(CLI::App& app) {
       return;
     }
     std::string s = fmt::format("ergon analysis of {} ({}), w0 = {}, T = {}\n", file, a.source, w0, T);
-    s += fmt::format("  nbar {:.8g}\n  energy U {:.8g}\n  g2(0) {:.8g}\n  Mandel Q {:.8g}\n  entropy S {:.8g}\n",
-                     t.nbar, t.energy, t.g2, t.mandel_q, t.entropy);
+    s += fmt::format("  nbar {:.8g}\n  energy U {:.8g}\n", t.nbar, t.energy);
+    if (t.g2_defined)
+      s += fmt::format("  g2(0) {:.8g}\n  Mandel Q {:.8g}\n", t.g2, t.mandel_q);
+    else
+      s += "  g2(0) undefined (nbar below 1e-9: the vacuum)\n";
     s += fmt::format(
-        "  ergotropy W_E {:.8g}\n  free-energy work W_F {:.8g}\n  n_max {}\n  trace {:.10g}\n  negative weight "
-        "{:.3g}\n",
-        t.ergotropy, t.free_energy_work, a.populations.n_max, a.populations.trace, a.populations.negative_weight);
+        "  entropy S {:.8g}\n  ergotropy W_E {:.8g}\n  free-energy work W_F {:.8g}\n  n_max {}\n  trace "
+        "{:.10g}\n  negative weight {:.3g}\n",
+        t.entropy, t.ergotropy, t.free_energy_work, a.populations.n_max, a.populations.trace,
+        a.populations.negative_weight);
     if (a.source == "wigner") s += fmt::format("  off-diagonal norm {:.3g}\n", a.off_diagonal);
     emit("", s);
   });

@@ -31,7 +31,7 @@ CsvData coefficient_columns(const ElectronicModel& model, const std::vector<doub
 
 std::string coefficient_csv(const ElectronicModel& model, const std::vector<double>& x_over_x0, int threads) {
   const CsvData d = coefficient_columns(model, x_over_x0, threads);
-  CsvTable csv(d.names);
+  CsvTable csv(d.names, {"fdt_ratio"});  // +-inf where gamma vanishes exactly
   for (std::size_t i = 0; i < d.rows(); ++i) {
     std::vector<double> row;
     for (const auto& col : d.columns) row.push_back(col[i]);

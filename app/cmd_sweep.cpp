@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 
@@ -53,7 +54,10 @@ std::vector<SweepRecord> run_checkpointed_sweep(const Config& base, const std::v
   if (!checkpoint_dir.empty() && is_root_rank()) {
     checkpoint.emplace(checkpoint_dir, sweep_fingerprint(base, axes, to_string(method)), total);
     if (checkpoint->exists()) {
-      done = checkpoint->load();
+      std::vector<std::string> damaged;
+      done = checkpoint->load(&damaged);
+      for (const auto& file : damaged)
+        std::fprintf(stderr, "ergon: %s is damaged (truncated or edited); computing that point again\n", file.c_str());
       if (!resume) throw messages::checkpoint_exists(checkpoint_dir, done.size());
       std::fprintf(stderr, "ergon: resuming: %zu of %zu points already done in %s\n", done.size(), total,
                    checkpoint_dir.c_str());
@@ -132,6 +136,22 @@ void add_sweep_command(CLI::App& app) {
     }
     std::optional<OutputLock> lock;  // held until the result is written and the checkpoint gone
     if (!o.out.empty() && is_root_rank()) lock.emplace(h5 ? o.out + ".lock" : o.out);
+    // --resume of a sweep that already finished: nothing to compute.
+    if (o.resume && is_root_rank() && !std::filesystem::exists(checkpoint + "/checkpoint.json")) {
+      const std::string fingerprint = sweep_fingerprint(base, axes, o.run.method);
+      std::string found;
+      try {
+        found = h5 ? read_hdf5_metadata(o.out).value("fingerprint", std::string())
+                   : nlohmann::json::parse(read_file(o.out + "/sweep.json")).value("fingerprint", std::string());
+        if (!h5) (void)read_csv(o.out + "/sweep.csv");  // complete: its trailer checks out
+      } catch (const std::exception&) {
+        found.clear();
+      }
+      if (!found.empty() && found == fingerprint) {
+        std::fprintf(stderr, "ergon: %s already holds this sweep, complete; nothing to resume\n", o.out.c_str());
+        return;
+      }
+    }
     Progress progress("sweep", 1.0);
     RunControl control;
     control.threads = o.run.threads;

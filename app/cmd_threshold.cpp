@@ -43,6 +43,7 @@ void add_threshold_command(CLI::App& app) {
       j["damping_threshold"] = Vg;
       j["ergotropy_threshold"] = we.found ? nlohmann::json(we.bias) : nlohmann::json(nullptr);
       j["ergotropy_threshold_resolution"] = we.resolution;
+      j["ergotropy_threshold_below_scan"] = we.below_scan;
       j["method"] = run.method;
       j["bias_convention"] = "mu_L = +V, mu_R = -V";
       j["provenance"] = provenance(base, command_line());
@@ -51,7 +52,12 @@ void add_threshold_command(CLI::App& app) {
     }
     std::string out;
     out += fmt::format("damping threshold:   V = {:.7f}  (gamma(x = 0) changes sign; mu_L = +V, mu_R = -V)\n", Vg);
-    if (we.found)
+    if (we.found && we.below_scan)
+      out += fmt::format(
+          "ergotropy threshold: at or below V = {:.4f}, the first scanned bias (W_E = {:.3g} already "
+          "exceeds its error bar there; scan from a lower V; {} method)\n",
+          we.bias, we.ergotropy, run.method);
+    else if (we.found)
       out += fmt::format("ergotropy threshold: V = {:.4f} +- {:.2g}  (W_E = {:.3g} exceeds its error bar; {} method)\n",
                          we.bias, we.resolution, we.ergotropy, run.method);
     else

@@ -1,10 +1,12 @@
 // ergon: command-line front end. Parses options, dispatches to a command,
 // and turns every ergon::Error into one line on stderr and an exit status.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "cli.hpp"
 #include "ergon/errors.hpp"
@@ -72,6 +74,21 @@ int run(int argc, char** argv) {
   cli::add_analyze_command(app);
   cli::add_validate_command(app);
   cli::add_reproduce_command(app);
+  // A first word that names no command (CLI11 would only say that a
+  // subcommand is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      report("error",
+             ("'" + std::string(argv[1]) + "' is not an ergon command: use one of " + list + " (see 'ergon --help')")
+                 .c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

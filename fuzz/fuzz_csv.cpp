@@ -13,8 +13,9 @@
 namespace {
 void check(const ergon::Analysis& a) {
   const auto& t = a.thermo;
-  for (double v : {t.nbar, t.energy, t.entropy, t.ergotropy, t.free_energy_work})
-    if (std::isnan(v)) std::abort();
+  // Never NaN or inf in a result (issue 20, item 12).
+  for (double v : {t.nbar, t.energy, t.entropy, t.g2, t.mandel_q, t.ergotropy, t.free_energy_work})
+    if (!std::isfinite(v)) std::abort();
 }
 }  // namespace
 

@@ -14,6 +14,18 @@
 namespace ergon {
 namespace {
 
+// g2 = <n(n-1)>/nbar^2 is 0/0 for a state within the analysis's own noise
+// of the vacuum (a Wigner grid's reconstruction leaves nbar ~ 1e-4 for the
+// vacuum itself): reported as undefined (0) rather than as a huge number.
+void mark_vacuum(Analysis& a) {
+  const double noise = std::max({a.populations.negative_weight, std::abs(a.populations.trace - 1.0), 1e-9});
+  if (a.thermo.nbar < 10 * noise) {
+    a.thermo.g2_defined = false;
+    a.thermo.g2 = 0.0;
+    a.thermo.mandel_q = 0.0;
+  }
+}
+
 void check_finite(const std::vector<double>& v, const char* what) {
   for (std::size_t i = 0; i < v.size(); ++i)
     if (!std::isfinite(v[i])) throw messages::usage(fmt::format("{}[{}] = {} is not finite", what, i, v[i]));
@@ -35,6 +47,7 @@ Analysis analyze_populations(const std::vector<double>& p, double w0, double T) 
   if (std::abs(a.populations.trace - 1.0) > 1e-3)
     throw messages::usage(fmt::format("populations sum to {}, not 1 (a state's trace is 1)", a.populations.trace));
   a.thermo = thermodynamics(p, w0, T);
+  mark_vacuum(a);
   return a;
 }
 
@@ -64,9 +77,25 @@ Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>&
         std::make_shared<boost::math::interpolators::makima<std::vector<double>>>(std::move(ys), std::move(ps));
     f = [spline, y0, y1](double v) { return v < y0 || v > y1 ? 0.0 : (*spline)(v); };
   }
-  // Below the first point (when y0 > 0) the density is taken as P(y0).
-  const double P0 = P.front();
-  auto density = [&](double v) { return v < y0 ? P0 : f(v); };
+  // Below the first point (when y0 > 0, e.g. a histogram sampled at bin
+  // centres) the density is extrapolated from the first two points: as an
+  // exponential where both are positive (exact for a thermal state, whose
+  // kernel weight near y = 0 is largest), else linearly (not below zero).
+  const double P0 = P.front(), P1 = P[1], dy1 = y[1] - y0;
+  const bool exponential = P0 > 0 && P1 > 0;
+  const double rate = exponential ? std::log(P1 / P0) / dy1 : (P1 - P0) / dy1;  // d ln P/dy or dP/dy
+  auto below = [=](double v) {
+    return exponential ? P0 * std::exp(rate * (v - y0)) : std::max(0.0, P0 + rate * (v - y0));
+  };
+  auto density = [&](double v) { return v < y0 ? below(v) : f(v); };
+  // int_0^y0 of the extrapolation.
+  double below_mass = 0;
+  if (y0 > 0) {
+    if (exponential)
+      below_mass = std::abs(rate * y0) > 1e-12 ? P0 * -std::expm1(-rate * y0) / rate : P0 * y0;
+    else
+      below_mass = 0.5 * (P0 + below(0.0)) * y0;  // exact unless the line crosses zero, then an upper bound
+  }
   // Cumulative mass from above on the input grid (trapezoid) for n_max.
   std::vector<double> tail(y.size(), 0.0);
   for (std::size_t i = y.size() - 1; i-- > 0;) tail[i] = tail[i + 1] + 0.5 * (P[i] + P[i + 1]) * (y[i + 1] - y[i]);
@@ -78,7 +107,7 @@ Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>&
   };
   // A state's density integrates to 1 (checked before the Fock map, whose
   // cost grows with the extent of y).
-  const double norm = tail[0] + (y0 > 0 ? P0 * y0 : 0.0);
+  const double norm = tail[0] + below_mass;
   if (!(std::abs(norm - 1.0) <= 1e-2))
     throw messages::usage(
         fmt::format("int P_y dy = {} (trapezoid rule), not 1: the radial density must be normalised", norm));
@@ -86,7 +115,16 @@ Analysis analyze_radial(const std::vector<double>& y, const std::vector<double>&
   Analysis a;
   a.source = "radial";
   a.populations = populations_from_radial(density, y1, n_max, y);
-  a.thermo = thermodynamics(a.populations.p, w0, T);
+  // A density too coarse or too narrow for its Fock map shows in the
+  // populations: refuse what is not a state rather than analyse it.
+  if (a.populations.negative_weight > 0.05 || !(std::abs(a.populations.trace - 1.0) <= 0.05))
+    throw messages::usage(
+        fmt::format("the radial density does not resolve a state: its Fock populations have trace "
+                    "{:.4g} and negative weight {:.3g} (a physical state: 1 and 0); sample P_y more "
+                    "finely, down to y = 0",
+                    a.populations.trace, a.populations.negative_weight));
+  a.thermo = thermodynamics_of_map(a.populations.p, w0, T);
+  mark_vacuum(a);
   return a;
 }
 
@@ -171,7 +209,10 @@ Analysis analyze_wigner(const std::vector<double>& re, const std::vector<double>
     for (int n = 0; n <= n_max; ++n)
       if (m != n) off += std::norm(rho(m, n));
   a.off_diagonal = std::sqrt(off);
-  a.thermo = thermodynamics(rho, w0, T);
+  // A grid resolves rho to about its cell area in W: eigenvalues of the
+  // reconstruction below -1e-2 say the grid is no state.
+  a.thermo = thermodynamics(rho, w0, T, 1e-2);
+  mark_vacuum(a);
   return a;
 }
 

@@ -1,6 +1,8 @@
 // Energy-averaged stationary density (docs/model.md, "Energy-averaged steady state").
 #include "ergon/averaged.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/math/interpolators/cardinal_quintic_b_spline.hpp>
@@ -75,8 +77,16 @@ AveragedSteadyState::Orbit AveragedSteadyState::orbit(double A) const {
       const CoefficientTable::Sample c = table_->at(x);
       return std::pair{0.5 * k_ * x * x + c.potential - E_min_ - o.eps, k_ * x - table_->F() * c.n};
     };
-    return sign > 0 ? numerics::newton_root(fdf, guess, x_min_, table_->x_max())
-                    : numerics::newton_root(fdf, guess, table_->x_min(), x_min_);
+    // The effective potential can be too shallow to hold the orbit inside
+    // the table (a state that reaches beyond it).
+    const double lo = sign > 0 ? x_min_ : table_->x_min(), hi = sign > 0 ? table_->x_max() : x_min_;
+    if ((fdf(lo).first < 0) == (fdf(hi).first < 0))
+      throw messages::not_converged(
+          "averaged solver", fmt::format("the orbit of energy {:.4g} above the potential's bottom has no turning "
+                                         "point inside the coefficient table (|x| <= {:.4g} x0): the effective "
+                                         "potential does not confine the state there",
+                                         o.eps, table_->x_max() / std::sqrt(2.0 / (mass_ * w0_))));
+    return numerics::newton_root(fdf, guess, lo, hi);
   };
   const double xp = turn(1.0), xm = turn(-1.0);
   o.c = 0.5 * (xp + xm);
@@ -298,7 +308,13 @@ void AveragedSteadyState::normalise() {
     cdf_[j + 1] = cdf_[j] + s * dA_;
   }
   const double Z = cdf_.back();
-  if (!(Z > 0) || !std::isfinite(Z)) throw messages::not_converged("averaged solver", "density is not normalisable");
+  if (!(Z > 0) || !std::isfinite(Z))
+    throw messages::not_converged(
+        "averaged solver",
+        fmt::format("the stationary density is not normalisable on orbits up to |x| = {:.4g} x0: the oscillator is "
+                    "not confined (hot leads, lead.*.beta small, or negative damping far out; check lead and "
+                    "coupling parameters)",
+                    A_.back() / std::sqrt(2.0 / (mass_ * w0_))));
   // Normalise: the interpolants are linear in the data, so shifting the data
   // by -ln Z shifts them alike.
   const double lnZ = std::log(Z);
@@ -676,7 +692,7 @@ AveragedSolution solve_averaged(const ElectronicModel& model, const Config& conf
       next = std::max(next, 1.05 * std::sqrt(2.0 * std::max(E - probe->energy_min(), 0.0) / k) / inside);
     }
     X = std::min(next, 3.0 * X);
-    if (X > X_cap) throw messages::table_range(0.5 * (dev.left.mu - dev.right.mu), X / x0, -X_cap / x0, X_cap / x0);
+    if (X > X_cap) throw messages::density_beyond_table(0.5 * (dev.left.mu - dev.right.mu), X_cap / x0);
   }
   // Error control: the orbit-label grid and the phase nodes are refined
   // together. The scheme is of sixth order in the grid spacing, but the

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -250,6 +251,18 @@ long long integer_limit(const Entry& e) {
   return 1LL << 30;
 }
 
+// The range of |value| of a real key (0 is checked by the key's constraint).
+std::pair<double, double> real_limits(const Entry& e) {
+  const std::string& k = e.info.name;
+  auto is = [&](const char* prefix) { return k.rfind(prefix, 0) == 0; };
+  if (k == "oscillator.lambda" || k == "oscillator.force") return {1e-10, 1e8};
+  if (k.ends_with(".Gamma")) return {1e-12, 1e8};                                         // weakly coupled leads
+  if (k == "dot.eps" || k.ends_with(".mu") || k.ends_with(".center")) return {0.0, 1e8};  // signed energies
+  if (is("oscillator.") || is("lead.") || k == "thermo.temperature") return {1e-8, 1e8};
+  if (k == "phase_space.alpha_max") return {0.0, 1e3};
+  return {0.0, std::numeric_limits<double>::max()};
+}
+
 // Checks the value against the entry's constraint; throws a config error.
 void check_value(const Entry& e, const Value& v) {
   const std::string& k = e.info.name;
@@ -272,6 +285,13 @@ void check_value(const Entry& e, const Value& v) {
       default:
         break;
     }
+    // Magnitudes ergon's numerics are built for: energies, inverse
+    // energies, masses and couplings within [1e-8, 1e8] of the energy unit
+    // (couplings down to 1e-10), the Wigner grid within |alpha| <= 1000.
+    const auto [lo, hi] = real_limits(e);
+    const double a = std::abs(x);
+    if (x != 0 && (a < lo || a > hi))
+      throw messages::out_of_range(k, x, fmt::format("|{}| must lie in [{:g}, {:g}]", k, lo, hi));
   } else if (const long long* i = std::get_if<long long>(&v)) {
     const long long n = *i;
     const long long lo = e.check == Check::count    ? 1
@@ -293,22 +313,29 @@ void check_value(const Entry& e, const Value& v) {
   }
 }
 
+// from_chars for a real or integer, also accepting one leading '+' (as
+// strtod does) before a digit or point.
+template <class T>
+bool read_number(std::string_view text, T& out) {
+  if (text.size() > 1 && text.front() == '+' && (std::isdigit(static_cast<unsigned char>(text[1])) || text[1] == '.'))
+    text.remove_prefix(1);
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && !text.empty();
+}
+
 // Converts text (from --set) to the key's type.
 Value parse_text(const Entry& e, std::string_view text) {
   const std::string& k = e.info.name;
   const std::string& t = e.info.type;
   if (t == "real") {
     double x = 0;
-    const auto* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, x);
-    if (ec != std::errc() || ptr != end || text.empty()) throw messages::bad_value(k, text, "must be a real number");
+    if (!read_number(text, x)) throw messages::bad_value(k, text, "must be a real number");
     return x;
   }
   if (t == "integer") {
     long long n = 0;
-    const auto* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, n);
-    if (ec != std::errc() || ptr != end || text.empty()) throw messages::bad_value(k, text, "must be an integer");
+    if (!read_number(text, n)) throw messages::bad_value(k, text, "must be an integer");
     return n;
   }
   if (t == "boolean") {
@@ -612,9 +639,7 @@ void validate(const Device& device) {
 
 double parse_number(std::string_view option, std::string_view text) {
   double x = 0;
-  const auto* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, x);
-  if (ec != std::errc() || ptr != end || text.empty() || !std::isfinite(x)) throw messages::bad_number(option, text);
+  if (!read_number(text, x) || !std::isfinite(x)) throw messages::bad_number(option, text);
   return x;
 }
 
@@ -630,9 +655,7 @@ std::vector<double> parse_values(std::string_view option, std::string_view text)
   }
   auto number = [&](std::string_view s) {
     double x = 0;
-    const auto* end = s.data() + s.size();
-    auto [ptr, ec] = std::from_chars(s.data(), end, x);
-    if (ec != std::errc() || ptr != end || s.empty() || !std::isfinite(x)) throw messages::bad_range(option, text);
+    if (!read_number(s, x) || !std::isfinite(x)) throw messages::bad_range(option, text);
     return x;
   };
   std::vector<double> values;
@@ -640,12 +663,15 @@ std::vector<double> parse_values(std::string_view option, std::string_view text)
     if (parts.size() != 3) throw messages::bad_range(option, text);
     const double a = number(parts[0]), b = number(parts[1]);
     long long n = 0;
-    const auto* end = parts[2].data() + parts[2].size();
-    auto [ptr, ec] = std::from_chars(parts[2].data(), end, n);
-    if (ec != std::errc() || ptr != end || n < 1 || n > 10000000) throw messages::bad_range(option, text);
+    if (!read_number(parts[2], n) || n < 1 || n > 10000000) throw messages::bad_range(option, text);
     if (n == 1 && a != b) throw messages::bad_range(option, text);
-    for (long long i = 0; i < n; ++i)
-      values.push_back(n == 1 ? a : a + (b - a) * static_cast<double>(i) / static_cast<double>(n - 1));
+    for (long long i = 0; i < n; ++i) {
+      // a + (b - a) t overflows for ends near the largest doubles; the same
+      // points as a (1 - t) + b t do not.
+      const double t = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
+      const double span = b - a;
+      values.push_back(std::isfinite(span) ? a + span * t : a * (1 - t) + b * t);
+    }
     if (n > 1) values.back() = b;
   } else {
     for (auto p : parts) values.push_back(number(p));

@@ -7,6 +7,28 @@
 
 namespace ergon {
 
+std::string one_line(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  for (unsigned char c : message) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  constexpr std::size_t limit = 600, head = 500, tail = 80;
+  if (out.size() > limit)
+    out = out.substr(0, head) + fmt::format(" ... ({} characters) ... ", out.size() - head - tail) +
+          out.substr(out.size() - tail);
+  return out;
+}
+
 int Error::exit_code() const {
   switch (kind_) {
     case ErrorKind::usage:
@@ -198,6 +220,14 @@ Error too_many_batches(std::size_t batches, int bins, double bytes, double limit
           fmt::format("{} batches (langevin.batches, or langevin.trajectories when larger) of {} radial bins each "
                       "would take {:.3g} GiB, more than the {:.3g} GiB allowed; use fewer batches or trajectories",
                       batches, bins, bytes / (1 << 30), limit / (1 << 30))};
+}
+
+Error density_beyond_table(double bias, double cap_x0) {
+  return {ErrorKind::range,
+          fmt::format("at bias V = {} the stationary density reaches beyond |x| = {:.4g} x0, the widest table ergon "
+                      "builds: the oscillator is not confined there (a weak oscillator.lambda above threshold puts "
+                      "the limit cycle far out, hot leads heat it far out; check lead and coupling parameters)",
+                      bias, cap_x0)};
 }
 
 Error usage(std::string_view what) { return {ErrorKind::usage, std::string(what)}; }

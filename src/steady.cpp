@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numbers>
 
@@ -85,7 +86,7 @@ SteadyState solve_averaged_method(const ElectronicModel& model, const Config& co
   s.n_max = s.populations.n_max;
   s.negative_weight = s.populations.negative_weight;
   s.trace = s.populations.trace;
-  fill_thermo(s, thermodynamics(s.populations.p, w0, s.temperature));
+  fill_thermo(s, thermodynamics_of_map(s.populations.p, w0, s.temperature));
 
   const double y_tail = avg.tail_energy(1e-7) / w0;
   const double alpha_max = config.phase_space.alpha_max > 0 ? config.phase_space.alpha_max : auto_alpha_max(y_tail);
@@ -171,7 +172,7 @@ void smooth_populations(const LangevinRun& run, const GroupedSums& sums, double 
     const int n = n_max > 0 ? n_max : choose_n_max([&](double y) { return fit.tail_mass(y); }, kPopulationTail);
     const double y_top = std::min(fit.support_end(), n + 20.0 * std::sqrt(n + 1.0) + 50.0);
     *out = populations_from_radial([&](double y) { return fit(y); }, y_top, n, fit.knots());
-    return thermodynamics(out->p, w0, s.temperature);
+    return thermodynamics_of_map(out->p, w0, s.temperature);
   };
   const Thermodynamics full = analyse(total.counts, 0, &s.populations);
   s.n_max = s.populations.n_max;
@@ -340,11 +341,14 @@ SteadyState solve_steady_state(const Config& config, Method method, const RunCon
 SteadyState solve_steady_state(const ElectronicModel& model, const Config& config, Method method,
                                const RunControl& control) {
   validate(config);
+  const auto started = std::chrono::steady_clock::now();
   const double T = reference_temperature(config);
   SteadyState s = method == Method::langevin ? solve_langevin_method(model, config, T, control)
                                              : solve_averaged_method(model, config, T, control);
   s.method = method;
   s.config = config;
+  if (method == Method::averaged)
+    s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return s;
 }
 

@@ -31,6 +31,12 @@ double damping_threshold(const Config& base, double tol, double step, double v_m
     lo = V;
     g_lo = g;
   }
+  const bool wideband = base.device.left.type == LeadType::wideband && base.device.right.type == LeadType::wideband;
+  if (wideband)
+    throw messages::usage(fmt::format(
+        "no damping threshold: with wide-band leads (lead.L.type = lead.R.type = \"wideband\") gamma(x = 0) stays "
+        "{} up to V = {}; negative damping needs structure in the leads' bands (\"lorentzian\")",
+        g_lo > 0 ? "positive" : "negative", v_max));
   throw messages::not_converged("damping threshold", fmt::format("gamma(x = 0) keeps its sign up to V = {}", v_max));
 }
 
@@ -58,6 +64,7 @@ ErgotropyThreshold ergotropy_threshold(const Config& base, const std::vector<dou
     out.ergotropy = s.ergotropy.value;
     out.error = s.ergotropy.error;
     out.resolution = i > 0 ? biases[i] - prev : 0.0;
+    out.below_scan = i == 0;
     if (method == Method::averaged && i > 0) {
       // W_E is a deterministic function of V: bisect the sign change of
       // "above its threshold" between the last V below and the first above.

@@ -25,9 +25,14 @@ enum class ErrorKind {
   interrupted,  // SIGINT / SIGTERM (exit 130)
 };
 
+// One line, whatever a user typed into it: control characters (a newline in
+// a value) are escaped and a message longer than 600 characters (a huge
+// value) keeps its beginning and end around " ... ".
+std::string one_line(std::string_view message);
+
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(one_line(message)), kind_(kind) {}
   ErrorKind kind() const { return kind_; }
   int exit_code() const;
 
@@ -71,6 +76,7 @@ Error orbits_too_many(double nodes, double max_nodes, double half_width_x0, std:
 Error tolerance_not_reached(double error, double tolerance, double resolution);
 Error time_step_too_large(double dt, double w0, std::string_view why);
 Error too_many_batches(std::size_t batches, int bins, double bytes, double limit);
+Error density_beyond_table(double bias, double cap_x0);
 Error usage(std::string_view what);
 }  // namespace messages
 

@@ -15,7 +15,8 @@ struct Thermodynamics {
   double nbar = 0.0;              // <a^dag a>
   double energy = 0.0;            // U = w0 nbar [energy]
   double entropy = 0.0;           // von Neumann S = -Tr rho ln rho
-  double g2 = 0.0;                // <a^dag^2 a^2> / nbar^2 (thermal 2, coherent 1)
+  double g2 = 0.0;                // <a^dag^2 a^2> / nbar^2 (thermal 2, coherent 1); 0 if undefined
+  bool g2_defined = true;         // false for (numerically) the vacuum, nbar < 1e-9, where g2 is 0/0
   double mandel_q = 0.0;          // (Var n - nbar) / nbar = nbar (g2 - 1)
   double ergotropy = 0.0;         // W_E = U - min over unitaries [energy]
   double free_energy_work = 0.0;  // W_F = T D(rho || rho_th) = F_neq - F_eq [energy]
@@ -27,14 +28,26 @@ struct Thermodynamics {
 // writes and Python's dicts hold).
 std::vector<std::pair<std::string, double>> named_values(const Thermodynamics& t);
 
-// Diagonal state rho = sum_n p_n |n><n|. Negative p_n (numerical noise of a
-// Wigner-to-Fock map) are set to zero and the rest renormalised; report the
-// negative weight separately (Populations::negative_weight).
+// Diagonal state rho = sum_n p_n |n><n|. w0 and T must be finite and > 0;
+// p must be a probability vector within rounding (no p_n below -1e-6, the
+// sum 1 within 1e-3), else ergon::Error names the entry. Negative p_n within
+// that (noise of a Wigner-to-Fock map) are set to zero and the rest
+// renormalised; the negative weight is reported separately
+// (Populations::negative_weight).
 Thermodynamics thermodynamics(const std::vector<double>& p, double w0, double temperature);
 
-// General density matrix in the Fock basis (Hermitian, trace 1): entropy and
-// ergotropy from its eigen-decomposition.
-Thermodynamics thermodynamics(const Eigen::MatrixXcd& rho, double w0, double temperature);
+// Populations produced by a Fock map (Populations from fock.hpp): their
+// small negative entries are the map's noise, clipped to zero before the
+// rest is renormalised (negative_weight and trace report them).
+Thermodynamics thermodynamics_of_map(const std::vector<double>& p, double w0, double temperature);
+
+// General density matrix in the Fock basis: Hermitian (to 1e-8 of its
+// largest entry), its eigenvalues a probability vector as above (none below
+// -negative_tolerance; a matrix reconstructed from a sampled Wigner grid
+// passes its own resolution); entropy and ergotropy from its
+// eigen-decomposition.
+Thermodynamics thermodynamics(const Eigen::MatrixXcd& rho, double w0, double temperature,
+                              double negative_tolerance = 1e-6);
 
 // g2 and Mandel Q from the moments of y = |alpha|^2 of the Wigner function
 // (symmetric ordering): <a^dag a> = <y> - 1/2,

@@ -18,6 +18,9 @@ struct ErgotropyThreshold {
   double resolution = 0.0;              // uncertainty of `bias` (grid step, or the bisection tolerance)
   double ergotropy = 0.0, error = 0.0;  // at `bias`
   bool found = false;
+  // W_E is already above its error bar at the first scanned bias: the
+  // threshold lies at or below `bias` (resolution 0: unknown below).
+  bool below_scan = false;
 };
 // Scans `biases` (increasing) and returns the first where W_E exceeds its
 // error bar (sampler: W_E > 2 stderr; averaged: W_E > 1e-6 w0, then refined

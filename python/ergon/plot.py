@@ -302,18 +302,42 @@ def _errorbar(ax, x, table, key, **kw):
 def hdf5_figure(path, out):
     """One figure summarising an HDF5 result (steady, sweep or coefficients)."""
     kind, g, attrs = read_hdf5(path)
-    os.makedirs(out, exist_ok=True)
     stem = os.path.splitext(os.path.basename(path))[0]
     caption = CONVENTION + "; ergon " + _h5_string(attrs.get("ergon_version", "")) + ", " + \
         _h5_string(attrs.get("command_line", ""))
+    return _summary_figure(kind, g, caption, out, stem)
+
+
+def _directory_result(directory):
+    """(kind, groups) of an ergon steady or sweep output directory, or None."""
+    summary = os.path.join(directory, "summary.json")
+    if os.path.exists(summary) and os.path.exists(os.path.join(directory, "radial.csv")):
+        with open(summary) as f:
+            s = json.load(f)
+        g = {"summary": {"@" + k: v for k, v in s.items() if isinstance(v, (int, float))},
+             "radial": read_csv(os.path.join(directory, "radial.csv")),
+             "populations": read_csv(os.path.join(directory, "populations.csv"))}
+        if os.path.exists(os.path.join(directory, "wigner.csv")):
+            w = read_csv(os.path.join(directory, "wigner.csv"))
+            xs, ys = np.unique(w["re_alpha"]), np.unique(w["im_alpha"])
+            g["wigner"] = {"re_alpha": xs, "im_alpha": ys, "W": w["W"].reshape(len(xs), len(ys))}
+        return "steady", g, s.get("provenance", {}).get("command_line", "")
+    if os.path.exists(os.path.join(directory, "sweep.csv")):
+        return "sweep", {"sweep": read_csv(os.path.join(directory, "sweep.csv"))}, ""
+    return None
+
+
+def _summary_figure(kind, g, caption, out, stem):
+    os.makedirs(out, exist_ok=True)
     if kind == "steady":
         fig, axes = plt.subplots(1, 4, figsize=(16, 3.8))
-        w = g["wigner"]
-        a = w["re_alpha"]
-        axes[0].imshow(w["W"].T, origin="lower", extent=[a[0], a[-1], a[0], a[-1]], cmap="viridis")
-        axes[0].set_xlabel(r"Re $\alpha$")
-        axes[0].set_ylabel(r"Im $\alpha$")
-        axes[0].set_title("Wigner function")
+        if "wigner" in g:
+            w = g["wigner"]
+            a = w["re_alpha"]
+            axes[0].imshow(w["W"].T, origin="lower", extent=[a[0], a[-1], a[0], a[-1]], cmap="viridis")
+            axes[0].set_xlabel(r"Re $\alpha$")
+            axes[0].set_ylabel(r"Im $\alpha$")
+            axes[0].set_title("Wigner function")
         axes[1].plot(g["radial"]["y"], g["radial"]["P_y"])
         axes[1].set_xlabel(r"$y = |\alpha|^2$")
         axes[1].set_ylabel(r"$P_y$")
@@ -321,11 +345,14 @@ def hdf5_figure(path, out):
         axes[2].semilogy(p["n"], np.clip(p["p_n"], 1e-16, None))
         axes[2].set_xlabel("n")
         axes[2].set_ylabel(r"$p_n$")
-        c = g["coefficients"]
-        axes[3].plot(c["x_over_x0"], c["D"], label="D")
-        axes[3].plot(c["x_over_x0"], c["gamma"], label=r"$\gamma$")
-        axes[3].set_xlabel(r"$x/x_0$")
-        axes[3].legend(frameon=False)
+        if "coefficients" in g:
+            c = g["coefficients"]
+            axes[3].plot(c["x_over_x0"], c["D"], label="D")
+            axes[3].plot(c["x_over_x0"], c["gamma"], label=r"$\gamma$")
+            axes[3].set_xlabel(r"$x/x_0$")
+            axes[3].legend(frameon=False)
+        else:
+            axes[3].axis("off")
         s = g["summary"]
         fig.suptitle("U = %.4g, g2 = %.4g, S = %.4g, W_E = %.4g, W_F = %.4g" % (
             s["@energy"], s["@g2"], s["@entropy"], s["@ergotropy"], s["@free_energy_work"]))
@@ -347,7 +374,7 @@ def hdf5_figure(path, out):
             ax.set_xlabel(r"$x/x_0$")
             ax.set_title(k)
     else:
-        raise ValueError("%s: unknown result kind %r" % (path, kind))
+        raise ValueError("%s: unknown result kind %r" % (stem, kind))
     _caption(fig, caption)
     return [_save(fig, out, "%s_%s.png" % (stem, kind))]
 
@@ -368,6 +395,14 @@ def main(argv=None):
         print("ergon.plot: error: %s is not a directory" % args.directory, file=sys.stderr)
         return 2
     made = render(args.directory, args.out)
+    if not made:
+        # A single steady or sweep output directory (ergon steady/sweep -o DIR).
+        found = _directory_result(args.directory)
+        if found:
+            kind, g, command = found
+            made = _summary_figure(kind, g, CONVENTION + "; " + command, args.out or
+                                   os.path.join(args.directory, "figures"),
+                                   os.path.basename(os.path.normpath(args.directory)))
     if not made:
         print("ergon.plot: error: no ergon results found in %s" % args.directory, file=sys.stderr)
         return 2

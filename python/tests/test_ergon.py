@@ -191,3 +191,41 @@ def test_radial_map_against_qutip_thermal():
     W = qutip.wigner(rho, np.sqrt(y), np.array([0.0]), g=2)[0]
     r = ergon.populations_from_radial(y, np.pi * W)
     np.testing.assert_allclose(r["p_n"][:60], np.real(rho.diag())[:60], atol=1e-6)
+
+
+def test_plot_renders_a_steady_and_a_sweep_directory(tmp_path):
+    # python3 -m ergon.plot DIR on the outputs of `ergon steady -o` and
+    # `ergon sweep -o` (issue 20, item 21: "no ergon results found").
+    import ergon.plot
+    steady, sweep = tmp_path / "st", tmp_path / "sw"
+    subprocess.run([CLI, "steady", "--V", "6", "--method", "averaged", "--set", "phase_space.bins=21", "-o",
+                    str(steady)], check=True, capture_output=True)
+    subprocess.run([CLI, "sweep", "--V", "0:8:3", "--method", "averaged", "-o", str(sweep)], check=True,
+                   capture_output=True)
+    assert ergon.plot.main([str(steady)]) == 0
+    assert ergon.plot.main([str(sweep)]) == 0
+    assert (steady / "figures" / "st_steady.png").stat().st_size > 1000
+    assert (sweep / "figures" / "sw_sweep.png").stat().st_size > 1000
+
+
+def test_thermodynamics_refuses_what_is_not_a_state():
+    # One rule with the CLI (issue 20, items 12 and 13).
+    with pytest.raises(ValueError, match="sum to 1.1"):
+        ergon.thermodynamics(np.array([0.5, 0.6]), 0.2, 2.0)
+    with pytest.raises(ValueError, match="cannot be negative"):
+        ergon.thermodynamics(np.array([1.5, -0.5]), 0.2, 2.0)
+    with pytest.raises(ValueError, match="w0"):
+        ergon.thermodynamics(np.array([1.0]), 0.0, 2.0)
+    with pytest.raises(ValueError, match="temperature"):
+        ergon.thermodynamics(np.array([1.0]), 0.2, float("inf"))
+    with pytest.raises(ValueError, match="not Hermitian"):
+        ergon.density_thermodynamics(np.array([[0.5, 0.1], [0.3, 0.5]], dtype=complex), 0.2, 2.0)
+    # T -> 0: W_F -> U, finite (it was inf at T = 1e-320).
+    p = np.array([0.2, 0.3, 0.5])
+    t = ergon.thermodynamics(p, 0.2, 1e-320)
+    assert np.isfinite(t["free_energy_work"])
+    assert t["free_energy_work"] == pytest.approx(t["energy"], rel=1e-12)
+    with pytest.raises(ValueError, match="not a finite number"):
+        ergon.coefficients(ergon.Config(), np.array([0.0, np.nan, 1.0]))
+    with pytest.raises(ValueError, match="threads = -1"):
+        ergon.coefficients(ergon.Config(), np.array([0.0]), threads=-1)

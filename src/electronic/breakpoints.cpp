@@ -53,11 +53,14 @@ std::vector<double> breakpoints(const leads::LeadModel& left, const leads::LeadM
     f_prev = fw;
   }
   std::sort(b.begin(), b.end());
-  // Merge points closer than a small fraction of the smallest structure.
-  const double scale = std::max({1.0, std::abs(b.front()), std::abs(b.back())});
+  // Merge points that coincide to rounding (duplicates: equal chemical
+  // potentials, the level on a Fermi level). The threshold is relative to
+  // the points themselves, not to the whole set's extent: a far resonance
+  // breakpoint must not merge a narrow Fermi window near zero (at
+  // beta = 1e6 that collapsed the window and D(0) came out 1e-54).
   std::vector<double> out;
   for (double x : b)
-    if (out.empty() || x - out.back() > 1e-9 * scale) out.push_back(x);
+    if (out.empty() || x - out.back() > 1e-12 * std::max(std::abs(x), std::abs(out.back()))) out.push_back(x);
   return out;
 }
 

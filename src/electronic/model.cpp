@@ -36,6 +36,8 @@ double MechanicalMode::p0() const { return std::sqrt(2.0 * mass * w0); }
 
 std::vector<Coefficients> coefficients_at(const ElectronicModel& model, const std::vector<double>& x, int threads,
                                           const std::atomic<bool>* stop) {
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isfinite(x[i])) throw messages::usage(fmt::format("position x[{}] = {} is not a finite number", i, x[i]));
   std::vector<Coefficients> out(x.size());
   parallel_for(static_cast<int>(x.size()), threads, [&](int i) {
     if (stop && stop->load(std::memory_order_relaxed)) return;

@@ -132,12 +132,14 @@ double ResonantLevel::kappa(int lead, double w) const { return lead_at(lead == 0
 
 double ResonantLevel::occupation(double x) const {
   const double e = level(x);
-  return inv_two_pi * integrate_line(
-                          [&](double w) {
-                            auto p = point(*left_, *right_, e, w);
-                            return p.A * p.gl;
-                          },
-                          electronic::breakpoints(*left_, *right_, e), line_options(options_));
+  const bool occupied = electronic::deeply_occupied(*left_, *right_, e);
+  const double s = integrate_line(
+      [&](double w) {
+        auto p = point(*left_, *right_, e, w);
+        return occupied ? -p.A * p.gg : p.A * p.gl;
+      },
+      electronic::breakpoints(*left_, *right_, e), line_options(options_));
+  return occupied ? 1.0 + inv_two_pi * s : inv_two_pi * s;
 }
 
 double ResonantLevel::diffusion(double x) const {

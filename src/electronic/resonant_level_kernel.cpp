@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "electronic/breakpoints.hpp"
 #include "ergon/isa.hpp"
@@ -71,6 +72,11 @@ __attribute__((always_inline)) inline void lead_nodes(const leads::LeadModel& le
 // eps_x-derivatives, without prefactors. Compiled for AVX-512, AVX2 with
 // FMA (x86-64-v3) and the baseline, picked at run time.
 using Integrands = NodeValues<kNodeIntegrals>;
+// Occupied: the level lies far below every Fermi level, where f = 1 to
+// rounding; the occupation-type integrands use A g< = A kappa - A g> and the
+// sum rule int A kappa dw = 2 pi, so a resonance too narrow to resolve there
+// (far out, where kappa is tiny) contributes nothing that must be integrated.
+template <bool Occupied>
 __attribute__((always_inline)) inline void node_integrands(const leads::LeadModel& left, const leads::LeadModel& right,
                                                            double e, const Nodes& w, Integrands& out) {
   constexpr std::size_t kNode = kNodeIntegrals;
@@ -109,19 +115,21 @@ __attribute__((always_inline)) inline void node_integrands(const leads::LeadMode
     const double bias = L.f[i] + R.f[i] < 1.0 ? L.f[i] - R.f[i] : R.h[i] - L.h[i];
     const double kk = L.kappa[i] * R.kappa[i];
     const double force = dA * gg + A * dgg;  // d/dw [A g>]
-    t[0][i] = A * gl;
+    // g< for the occupation-type integrands, or -g> in the occupied form.
+    const double occ = Occupied ? -gg : gl;
+    t[0][i] = A * occ;
     t[1][i] = A * A * gl * gg;
     t[2][i] = A * gl * force;
     t[3][i] = kk * A * bias;
-    t[4][i] = dA_de * gl;
+    t[4][i] = dA_de * occ;
     t[5][i] = 2.0 * A * dA_de * gl * gg;
     t[6][i] = dA_de * gl * force + A * gl * (ddA_de * gg + dA_de * dgg);
     t[7][i] = kk * dA_de * bias;
-    t[8][i] = A_ee * gl;
+    t[8][i] = A_ee * occ;
     t[9][i] = 2.0 * (dA_de * dA_de + A * A_ee) * gl * gg;
     t[10][i] = gl * gg * (A_ee * dA + 2.0 * dA_de * ddA_de + A * A_wee) + gl * dgg * 2.0 * (dA_de * dA_de + A * A_ee);
     t[11][i] = kk * A_ee * bias;
-    t[12][i] = A_eee * gl;
+    t[12][i] = A_eee * occ;
     t[13][i] = 2.0 * (A * A_eee + 3.0 * dA_de * A_ee) * gl * gg;
     t[14][i] = gl * gg * (A_eee * dA + 3.0 * A_ee * ddA_de + 3.0 * dA_de * A_wee + A * A_weee) +
                gl * dgg * 2.0 * (A * A_eee + 3.0 * dA_de * A_ee);
@@ -131,29 +139,41 @@ __attribute__((always_inline)) inline void node_integrands(const leads::LeadMode
     for (unsigned k = 0; k < kNode; ++k) out[i][k] = t[k][i];
 }
 
-using IntegrandsKernel = void (*)(const leads::LeadModel&, const leads::LeadModel&, double, const Nodes&, Integrands&);
+using IntegrandsKernel = void (*)(const leads::LeadModel&, const leads::LeadModel&, double, bool, const Nodes&,
+                                  Integrands&);
 __attribute__((target("avx512f"))) void node_integrands_avx512(const leads::LeadModel& left,
-                                                               const leads::LeadModel& right, double e, const Nodes& w,
-                                                               Integrands& out) {
-  node_integrands(left, right, e, w, out);
+                                                               const leads::LeadModel& right, double e, bool occupied,
+                                                               const Nodes& w, Integrands& out) {
+  occupied ? node_integrands<true>(left, right, e, w, out) : node_integrands<false>(left, right, e, w, out);
 }
 __attribute__((target("arch=x86-64-v3"))) void node_integrands_avx2(const leads::LeadModel& left,
                                                                     const leads::LeadModel& right, double e,
-                                                                    const Nodes& w, Integrands& out) {
-  node_integrands(left, right, e, w, out);
+                                                                    bool occupied, const Nodes& w, Integrands& out) {
+  occupied ? node_integrands<true>(left, right, e, w, out) : node_integrands<false>(left, right, e, w, out);
 }
-void node_integrands_sse2(const leads::LeadModel& left, const leads::LeadModel& right, double e, const Nodes& w,
-                          Integrands& out) {
-  node_integrands(left, right, e, w, out);
+void node_integrands_sse2(const leads::LeadModel& left, const leads::LeadModel& right, double e, bool occupied,
+                          const Nodes& w, Integrands& out) {
+  occupied ? node_integrands<true>(left, right, e, w, out) : node_integrands<false>(left, right, e, w, out);
 }
 
 }  // namespace
 
+bool deeply_occupied(const leads::LeadModel& left, const leads::LeadModel& right, double e) {
+  // The resonances lie within (Gamma_L + Gamma_R) / 4 of e; f = 1 - 4e-18 at
+  // 40 temperatures below a Fermi level.
+  const double top = e + 0.25 * (left.Gamma() + right.Gamma());
+  return top < left.mu - 40 / left.beta && top < right.mu - 40 / right.beta;
+}
+
 std::array<double, kNodeIntegrals> node_integrals(const leads::LeadModel& left, const leads::LeadModel& right, double e,
                                                   const numerics::LineOptions& options) {
   const IntegrandsKernel kernel = isa::choose(node_integrands_sse2, node_integrands_avx2, node_integrands_avx512);
-  return numerics::integrate_line<kNodeIntegrals>(
-      [&](const Nodes& w, Integrands& out) { kernel(left, right, e, w, out); }, breakpoints(left, right, e), options);
+  const bool occupied = deeply_occupied(left, right, e);
+  auto v = numerics::integrate_line<kNodeIntegrals>(
+      [&](const Nodes& w, Integrands& out) { kernel(left, right, e, occupied, w, out); }, breakpoints(left, right, e),
+      options);
+  if (occupied) v[0] += 2 * std::numbers::pi;  // int A g< = int A kappa - int A g>, int A kappa = 2 pi
+  return v;
 }
 
 }  // namespace ergon::electronic

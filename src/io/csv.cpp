@@ -2,6 +2,7 @@
 // (ergon/io/csv.hpp).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 #include "ergon/errors.hpp"
 #include "ergon/io/csv.hpp"
 #include "ergon/io/files.hpp"
+#include "ergon/version.hpp"
 
 namespace ergon {
 namespace {
@@ -57,9 +59,10 @@ CsvData parse_csv(const std::string& text, const std::string& file) {
   CsvData d;
   std::size_t pos = 0;
   long line_no = 0;
-  bool header = false, trailer = false;
+  bool header = false, trailer = false, marked = false;
   if (text.find('\0') != std::string::npos)
     throw messages::malformed_file(file, 1, "binary data (a NUL byte) in a CSV file");
+  if (text.starts_with("\xEF\xBB\xBF")) pos = 3;  // a UTF-8 byte-order mark is not part of the header
   while (pos <= text.size()) {
     const auto end = text.find('\n', pos);
     std::string_view line(text.data() + pos, (end == std::string::npos ? text.size() : end) - pos);
@@ -73,6 +76,7 @@ CsvData parse_csv(const std::string& text, const std::string& file) {
     }
     if (trailer && !line.empty())
       throw messages::malformed_file(file, line_no, "content after the end-of-table trailer (spliced file?)");
+    if (!header && line.starts_with(kCsvMarker)) marked = true;
     if (line.empty() || line.front() == '#') continue;
     const auto fields = split(line);
     if (!header) {
@@ -102,6 +106,9 @@ CsvData parse_csv(const std::string& text, const std::string& file) {
   }
   if (!header) throw messages::malformed_file(file, line_no, "no header row");
   if (d.lines.empty()) throw messages::malformed_file(file, line_no, "no data rows");
+  if (marked && !trailer)
+    throw messages::malformed_file(
+        file, line_no, fmt::format("written by ergon but without its trailer '{}N rows': truncated", kCsvTrailer));
   return d;
 }
 
@@ -113,14 +120,19 @@ namespace ergon {
 
 std::string format_number(double value) { return fmt::format("{}", value); }
 
-CsvTable::CsvTable(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+CsvTable::CsvTable(std::vector<std::string> columns, std::vector<std::string> infinite_allowed)
+    : columns_(std::move(columns)), infinite_ok_(columns_.size(), false) {
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    infinite_ok_[i] =
+        std::find(infinite_allowed.begin(), infinite_allowed.end(), columns_[i]) != infinite_allowed.end();
+}
 
 void CsvTable::add_row(const std::vector<double>& values) {
   if (values.size() != columns_.size())
     throw std::logic_error(fmt::format("CSV row has {} values for {} columns", values.size(), columns_.size()));
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (std::isnan(values[i]))
-      throw messages::not_converged("output", fmt::format("column '{}' would hold NaN", columns_[i]));
+    if (std::isnan(values[i]) || (std::isinf(values[i]) && !infinite_ok_[i]))
+      throw messages::not_converged("output", fmt::format("column '{}' would hold {}", columns_[i], values[i]));
     body_ += format_number(values[i]);
     body_ += i + 1 < values.size() ? ',' : '\n';
   }
@@ -128,8 +140,10 @@ void CsvTable::add_row(const std::vector<double>& values) {
 }
 
 std::string CsvTable::str() const {
-  // The trailer makes completeness checkable: parse_csv verifies the count.
-  return fmt::format("{}\n", fmt::join(columns_, ",")) + body_ + fmt::format("{}{} rows\n", kCsvTrailer, rows_);
+  // The marker promises the trailer; the trailer makes completeness
+  // checkable: parse_csv verifies the count.
+  return fmt::format("{}{} ({})\n{}\n", kCsvMarker, version(), git_commit(), fmt::join(columns_, ",")) + body_ +
+         fmt::format("{}{} rows\n", kCsvTrailer, rows_);
 }
 
 }  // namespace ergon

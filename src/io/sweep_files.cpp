@@ -48,6 +48,7 @@ nlohmann::json sweep_json(const std::vector<SweepAxis>& axes, const std::vector<
   j["method"] = method;
   j["points"] = records.size();
   j["complete"] = true;
+  j["fingerprint"] = sweep_fingerprint(base, axes, method);  // what --resume of a finished sweep compares
   j["wall_seconds"] = wall_seconds;
   nlohmann::json ax = nlohmann::json::array();
   for (const auto& a : axes) ax.push_back({{"key", a.key}, {"values", a.values}});
@@ -119,15 +120,21 @@ SweepRecord record_from_json(const nlohmann::json& j, const std::string& source)
   }
 }
 
-std::string sweep_fingerprint(const Config& base, const std::vector<SweepAxis>& axes, const std::string& method) {
-  std::string text = fmt::format("{}\nmethod={}\nbuild={} {}", to_toml(base), method, version(), git_commit());
-  for (const auto& a : axes) text += fmt::format("\naxis {}: {}", a.key, fmt::join(a.values, " "));
+namespace {
+std::string fnv1a(const std::string& text) {
   std::uint64_t h = 1469598103934665603ull;  // FNV-1a, 64 bit
   for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ull;
   }
   return fmt::format("{:016x}", h);
+}
+}  // namespace
+
+std::string sweep_fingerprint(const Config& base, const std::vector<SweepAxis>& axes, const std::string& method) {
+  std::string text = fmt::format("{}\nmethod={}\nbuild={} {}", to_toml(base), method, version(), git_commit());
+  for (const auto& a : axes) text += fmt::format("\naxis {}: {}", a.key, fmt::join(a.values, " "));
+  return fnv1a(text);
 }
 
 namespace {
@@ -153,7 +160,7 @@ SweepCheckpoint::SweepCheckpoint(std::string dir, std::string fingerprint, std::
 
 bool SweepCheckpoint::exists() const { return std::filesystem::exists(dir_ + "/checkpoint.json"); }
 
-std::map<int, SweepRecord> SweepCheckpoint::load() const {
+std::map<int, SweepRecord> SweepCheckpoint::load(std::vector<std::string>* damaged) const {
   const nlohmann::json desc = read_checkpoint_file(dir_ + "/checkpoint.json", fingerprint_, dir_);
   if (desc.value("points", std::size_t{0}) != points_)
     throw messages::checkpoint_mismatch(dir_, "the number of points");
@@ -162,7 +169,21 @@ std::map<int, SweepRecord> SweepCheckpoint::load() const {
     const std::string name = entry.path().filename().string();
     if (!name.starts_with("point-") || !name.ends_with(".json")) continue;
     const std::string path = entry.path().string();
-    const nlohmann::json j = read_checkpoint_file(path, fingerprint_, path);
+    // A record that does not parse or whose checksum does not match (a
+    // truncated or edited file) is dropped, so its point is computed again.
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(read_file(path));
+    } catch (const nlohmann::json::exception&) {
+    }
+    if (!j.is_object() || !j.contains("record") || j.value("checksum", std::string()) != fnv1a(j["record"].dump())) {
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+      if (damaged) damaged->push_back(path);
+      continue;
+    }
+    if (j.value("fingerprint", std::string()) != fingerprint_)
+      throw messages::checkpoint_mismatch(path, "the configuration, axes, method or ergon build");
     SweepRecord r = record_from_json(j.at("record"), path);
     if (r.index < 0 || static_cast<std::size_t>(r.index) >= points_ || point_file(dir_, r.index) != path)
       throw messages::malformed_file(path, 1, fmt::format("point index {} does not match the file", r.index));
@@ -186,6 +207,7 @@ void SweepCheckpoint::save(const SweepRecord& record) const {
   nlohmann::json j;
   j["fingerprint"] = fingerprint_;
   j["record"] = record_to_json(record);
+  j["checksum"] = fnv1a(j["record"].dump());
   write_file_atomic(point_file(dir_, record.index), j.dump() + "\n");
 }
 

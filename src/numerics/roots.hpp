@@ -4,7 +4,10 @@
 
 #include <boost/math/tools/roots.hpp>
 #include <cstdint>
+#include <stdexcept>
 #include <utility>
+
+#include "ergon/errors.hpp"
 
 namespace ergon::numerics {
 
@@ -31,10 +34,16 @@ std::pair<double, double> bisect_bracket(F&& f, double lo, double hi, double wid
 // A root of f by Newton-Raphson from `guess`, kept inside [lo, hi]
 // (bisection steps where Newton would leave it); fdf returns (f, df/dx).
 // Converges to about 48 bits.
+// Throws ergon::Error (not Boost's evaluation error) when Boost finds no
+// root in [lo, hi]; callers bracket first where a missing root is possible.
 template <class FdF>
 double newton_root(FdF&& fdf, double guess, double lo, double hi) {
   std::uintmax_t iterations = 100;
-  return boost::math::tools::newton_raphson_iterate(std::forward<FdF>(fdf), guess, lo, hi, 48, iterations);
+  try {
+    return boost::math::tools::newton_raphson_iterate(std::forward<FdF>(fdf), guess, lo, hi, 48, iterations);
+  } catch (const std::exception& e) {
+    throw messages::not_converged("root finding", e.what());
+  }
 }
 
 }  // namespace ergon::numerics

@@ -12,19 +12,26 @@ namespace ergon {
 // checkable: a file without it, or with another row count, is not complete.
 inline constexpr const char* kCsvTrailer = "# complete: ";
 
-// A CSV table: header row, rows of numbers in shortest round-trip form,
-// trailer.
-// Non-finite values are refused (ergon never writes NaN): the caller decides
-// how to represent them before adding a row.
+// First line of every CSV table ergon writes: "# ergon VERSION (COMMIT)". A
+// file that starts with it must end with the trailer, so a truncated ergon
+// file is never taken for a complete one from elsewhere.
+inline constexpr const char* kCsvMarker = "# ergon ";
+
+// A CSV table: the marker line, header row, rows of numbers in shortest
+// round-trip form, trailer. Non-finite values are refused (ergon never writes
+// NaN or inf): the caller decides how to represent them before adding a row,
+// except in the columns named in `infinite_allowed` (a ratio whose
+// denominator can vanish exactly, documented where it is written).
 class CsvTable {
  public:
-  explicit CsvTable(std::vector<std::string> columns);
+  explicit CsvTable(std::vector<std::string> columns, std::vector<std::string> infinite_allowed = {});
   void add_row(const std::vector<double>& values);
   std::string str() const;
   std::size_t rows() const { return rows_; }
 
  private:
   std::vector<std::string> columns_;
+  std::vector<bool> infinite_ok_;
   std::string body_;
   std::size_t rows_ = 0;
 };

@@ -40,8 +40,11 @@ class SweepCheckpoint {
  public:
   SweepCheckpoint(std::string dir, std::string fingerprint, std::size_t points);
   bool exists() const;
-  // Finished points; throws if the directory belongs to another sweep.
-  std::map<int, SweepRecord> load() const;
+  // Finished points; throws if the directory belongs to another sweep. A
+  // point file that is truncated or whose checksum does not match its record
+  // (FNV-1a of the record's JSON) is removed and listed in `damaged`: its
+  // point is computed again.
+  std::map<int, SweepRecord> load(std::vector<std::string>* damaged = nullptr) const;
   void begin(const std::string& command_line) const;
   void save(const SweepRecord& record) const;
   void remove() const;  // rename to DIR.removing, then delete (never half-deleted in place)
