@@ -229,3 +229,15 @@ def test_thermodynamics_refuses_what_is_not_a_state():
         ergon.coefficients(ergon.Config(), np.array([0.0, np.nan, 1.0]))
     with pytest.raises(ValueError, match="threads = -1"):
         ergon.coefficients(ergon.Config(), np.array([0.0]), threads=-1)
+
+
+def test_ctrl_c_interrupts_coefficients():
+    # A long coefficient table stops on Ctrl-C (issue 20, item 4).
+    code = "import ergon, numpy; ergon.coefficients(ergon.Config(), numpy.linspace(0, 1, 3000000))"
+    p = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    time.sleep(2.0)
+    start = time.time()
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=30)
+    assert p.returncode != 0 and "KeyboardInterrupt" in err
+    assert time.time() - start < 10
