@@ -1,4 +1,6 @@
 // `ergon coefficients`: the electronic coefficients against x/x0 (Figs. 5-7).
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -66,6 +68,15 @@ void add_coefficients_command(CLI::App& app) {
     meta["F"] = model.oscillator().F;
     meta["x0"] = model.oscillator().x0();
     meta["provenance"] = provenance(config, command_line());
+    // The model's validity conditions (the table does not depend on the
+    // oscillator's state, so only the model's own): recorded, and the
+    // violated ones named on stderr (stdout may carry the table).
+    meta["diagnostics"] = nlohmann::json::array();
+    for (const Diagnostic& d : model.diagnostics()) {
+      meta["diagnostics"].push_back(
+          {{"name", d.name}, {"ratio", d.ratio}, {"limit", d.limit}, {"violated", d.violated()}, {"text", d.text}});
+      if (d.violated()) fmt::print(stderr, "ergon: warning: {} = {:.3g} > {} ({})\n", d.name, d.ratio, d.limit, d.text);
+    }
     // Held until the table and its side file are written.
     std::optional<OutputLock> lock;
     if (!output.empty() && output != "-" && !is_stream_output(output)) lock.emplace(output + ".lock");

@@ -159,14 +159,38 @@ void AveragedSteadyState::find_bottom() {
 }
 
 // Orbit labels: eps = k A^2 / 2, uniform in A, h / (4 resolution) apart;
-// orbits are kept 5 % inside the table.
+// orbits are kept 5 % inside the table. With the mean force the potential
+// must rise monotonically from its bottom to those 95 % points (one well,
+// checked at the table's nodes), and the largest orbit energy is the lower
+// of its two values there (a softened potential puts the turning points of
+// an orbit of harmonic amplitude A beyond A).
 void AveragedSteadyState::place_orbit_labels() {
   const CoefficientTable& table = *table_;
   const double h = length_scale();
   const double half_width = std::min(x_min_ - table.x_min(), table.x_max() - x_min_);
   if (!(half_width > 0)) throw messages::usage("the averaged solver needs a coefficient table around x = 0");
   dA_ = h / (4 * resolution_);
-  const auto J = static_cast<std::size_t>(std::floor(0.95 * half_width / dA_));
+  double reach = 0.95 * half_width;
+  if (mean_force_) {
+    const double step = table.grid().spacing();
+    double eps_max = std::numeric_limits<double>::infinity();
+    for (const double sign : {1.0, -1.0}) {
+      const double edge = x_min_ + sign * 0.95 * (sign > 0 ? table.x_max() - x_min_ : x_min_ - table.x_min());
+      double last = 0.0;
+      for (double x = x_min_ + sign * step; sign * (x - edge) <= 0; x += sign * step) {
+        const double v = potential(x);
+        if (!(v > last)) {
+          const double x0 = std::sqrt(2.0 / (mass_ * w0_));
+          const double lambda = table.F() * x0 / 2;
+          throw messages::several_wells(x / x0, 2 * lambda * lambda / w0_);
+        }
+        last = v;
+      }
+      eps_max = std::min(eps_max, last);
+    }
+    reach = std::min(reach, std::sqrt(2 * eps_max / k_));
+  }
+  const auto J = static_cast<std::size_t>(std::floor(reach / dA_));
   if (J < 8) throw messages::usage("the coefficient table is too small for the averaged solver");
   A_.resize(J + 1);
   for (std::size_t j = 0; j <= J; ++j) A_[j] = static_cast<double>(j) * dA_;
@@ -680,7 +704,11 @@ AveragedSolution solve_averaged(const ElectronicModel& model, const Config& conf
     afford(*table, 1.5 * kProbeResolution);  // the base solve on a table this large (tables only grow)
     probe = std::make_shared<AveragedSteadyState>(*table, config.averaged, kProbeResolution, false, stop);
     auto energy_at = [&](double A) { return probe->energy_min() + 0.5 * k * A * A; };
-    const double E2 = energy_at(inside * X), E1 = energy_at(0.7 * X);
+    // The orbit labels end where the softer side of the potential reaches
+    // 95 % of the table; the tail is read at 85 % and 70 % of that.
+    const double top = probe->energy_max() - probe->energy_min();
+    const double E2 = std::min(energy_at(inside * X), probe->energy_min() + top * (inside / 0.95) * (inside / 0.95));
+    const double E1 = std::min(energy_at(0.7 * X), probe->energy_min() + top * (0.7 / 0.95) * (0.7 / 0.95));
     const double t2 = 1.0 - probe->cdf(E2), t1 = 1.0 - probe->cdf(E1);
     if (t2 < tail) break;
     // Far in the tail (t2 < 1e-6) the extrapolation is reliable and a small

@@ -89,11 +89,37 @@ std::vector<Entry> lead_entries(const std::string& side, Lead Device::*lead) {
 std::vector<Entry> make_registry() {
   std::vector<Entry> r;
   r.push_back(Entry{{"electronic.model", "string",
-                     "electronic model: \"resonant_level\" (the paper's level, exact NEGF) or a registered model"},
+                     "electronic model: \"resonant_level\" (the paper's level, exact NEGF), \"sequential\" "
+                     "(interacting dot, rate equations) or a registered model"},
                     Check::model,
                     {},
                     [](const Config& c) { return Value(c.electronic.model); },
                     [](Config& c, const Value& v) { c.electronic.model = std::get<std::string>(v); }});
+  r.push_back(
+      Entry{{"electronic.orbitals", "integer",
+             "sequential model: orbital levels at dot.eps + k level_spacing, 1 .. 8 (with spin: 4)"},
+            Check::count,
+            {},
+            [](const Config& c) { return Value(static_cast<long long>(c.electronic.orbitals)); },
+            [](Config& c, const Value& v) { c.electronic.orbitals = static_cast<int>(std::get<long long>(v)); }});
+  r.push_back(Entry{{"electronic.spin", "boolean", "sequential model: each orbital spin-degenerate (two states)"},
+                    Check::none,
+                    {},
+                    [](const Config& c) { return Value(c.electronic.spin); },
+                    [](Config& c, const Value& v) { c.electronic.spin = std::get<bool>(v); }});
+  r.push_back(real_key("electronic.charging",
+                       "sequential model: charging energy U of the constant-interaction model, U N (N-1)/2 "
+                       "[energy], >= 0",
+                       Check::nonnegative, &Config::electronic, &Electronic::charging));
+  r.push_back(real_key("electronic.level_spacing", "sequential model: spacing of the orbital levels [energy], >= 0",
+                       Check::nonnegative, &Config::electronic, &Electronic::level_spacing));
+  r.push_back(
+      Entry{{"electronic.max_electrons", "integer",
+             "sequential model: most electrons on the dot, 0 = no limit (1 with spin: U = infinity)"},
+            Check::seed,
+            {},
+            [](const Config& c) { return Value(static_cast<long long>(c.electronic.max_electrons)); },
+            [](Config& c, const Value& v) { c.electronic.max_electrons = static_cast<int>(std::get<long long>(v)); }});
   auto osc_real = [](std::string key, std::string doc, Check check, double Oscillator::*field) {
     return Entry{{"oscillator." + key, "real", std::move(doc)},
                  check,
@@ -244,10 +270,12 @@ std::string value_text(const Value& v) {
 // of bins^2 counts per worker).
 long long integer_limit(const Entry& e) {
   const std::string& k = e.info.name;
+  if (k == "electronic.max_electrons") return 16;
   if (e.check == Check::seed) return 1LL << 62;
   if (k == "langevin.trajectories" || k == "langevin.batches") return 1LL << 20;
   if (k == "langevin.stride") return 1LL << 16;
   if (k == "phase_space.bins") return 2001;
+  if (k == "electronic.orbitals") return 8;
   return 1LL << 30;
 }
 
@@ -258,6 +286,7 @@ std::pair<double, double> real_limits(const Entry& e) {
   if (k == "oscillator.lambda" || k == "oscillator.force") return {1e-10, 1e8};
   if (k.ends_with(".Gamma")) return {1e-12, 1e8};                                         // weakly coupled leads
   if (k == "dot.eps" || k.ends_with(".mu") || k.ends_with(".center")) return {0.0, 1e8};  // signed energies
+  if (k == "electronic.charging" || k == "electronic.level_spacing") return {0.0, 1e8};
   if (is("oscillator.") || is("lead.") || k == "thermo.temperature") return {1e-8, 1e8};
   if (k == "phase_space.alpha_max") return {0.0, 1e3};
   return {0.0, std::numeric_limits<double>::max()};

@@ -230,6 +230,16 @@ Error density_beyond_table(double bias, double cap_x0) {
                       bias, cap_x0)};
 }
 
+Error several_wells(double x_x0, double polaron) {
+  return {
+      ErrorKind::range,
+      fmt::format("the mean-force potential m w0^2 x^2/2 - F int <n> dx stops rising at x = {:.4g} x0 from its "
+                  "bottom: it has more than one well (a polaron energy 2 lambda^2 / w0 = {:.3g} comparable to "
+                  "the leads' temperatures bends it), and the energy-averaged theory, which the sampler also uses for "
+                  "its start and range, assumes one; use a weaker oscillator.lambda or a stiffer oscillator.w0",
+                  x_x0, polaron)};
+}
+
 Error usage(std::string_view what) { return {ErrorKind::usage, std::string(what)}; }
 
 }  // namespace messages

@@ -20,13 +20,12 @@ constexpr double kVacuum = 1e-9;
 // A probability vector as given: finite, no entry below -1e-6, summing to
 // 1 within 1e-3 (rounding of written files; more is not a state).
 void check_probabilities(const std::vector<double>& p, const char* what, double negative_tolerance = 1e-6) {
-  double total = 0, negative = 0;
+  double total = 0;
   for (std::size_t n = 0; n < p.size(); ++n) {
     if (!std::isfinite(p[n])) throw messages::usage(fmt::format("{}[{}] = {} is not finite", what, n, p[n]));
     if (p[n] < -negative_tolerance)
       throw messages::usage(fmt::format("{}[{}] = {:.6g} < 0: probabilities cannot be negative", what, n, p[n]));
     total += p[n];
-    if (p[n] < 0) negative -= p[n];
   }
   if (!(std::abs(total - 1.0) <= 1e-3))
     throw messages::usage(fmt::format("the {} sum to {:.10g}, not 1 (a state's trace is 1)", what, total));

@@ -68,6 +68,8 @@ Error output_busy(std::string_view path);
 Error fock_too_large(int n_max, int limit);
 Error density_too_large(int n_max, int limit);
 Error diffusion_unresolved(double orbit_average, double amplitude_x0);
+// The averaged solver's effective potential is not a single well.
+Error several_wells(double x_x0, double polaron);
 Error table_too_fine(double nodes, long max_nodes, double half_width_x0, std::string_view key, double value,
                      bool inverse);
 Error unknown_model(std::string_view name, const std::vector<std::string>& known);

@@ -105,9 +105,19 @@ struct Averaged {
   double tolerance = 1e-8;  // relative tolerance of the quadratures
 };
 
-// Which electronic model drives the oscillator (stage 2, electronic.hpp).
+// Which electronic model drives the oscillator (stage 2, electronic.hpp),
+// and the interacting dot of the sequential-tunnelling model.
 struct Electronic {
   std::string model = "resonant_level";  // a name known to make_electronic_model()
+  // Sequential model only (physics.md section 9): `orbitals` levels at
+  // dot.eps + k level_spacing, each spin-degenerate with `spin`; constant
+  // interaction charging N (N - 1) / 2; at most max_electrons on the dot
+  // (0: no limit; 1 with spin is U = infinity).
+  int orbitals = 1;
+  bool spin = false;
+  double charging = 0.0;       // U [energy]
+  double level_spacing = 1.0;  // [energy]
+  int max_electrons = 0;
 };
 
 // The whole effective configuration: what every output records.

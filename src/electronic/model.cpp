@@ -10,6 +10,7 @@
 #include "ergon/errors.hpp"
 #include "ergon/parallel.hpp"
 #include "ergon/resonant_level.hpp"
+#include "ergon/sequential.hpp"
 
 namespace ergon {
 namespace {
@@ -20,6 +21,9 @@ struct Registry {
   Registry() {
     builders.emplace_back("resonant_level", [](const Config& config) -> std::shared_ptr<const ElectronicModel> {
       return std::make_shared<ResonantLevel>(config.device);
+    });
+    builders.emplace_back("sequential", [](const Config& config) -> std::shared_ptr<const ElectronicModel> {
+      return std::make_shared<SequentialTunnelling>(config);
     });
   }
 };
