@@ -149,6 +149,18 @@ std::vector<Entry> make_registry() {
                       c.device.oscillator.lambda.reset();
                     },
                     [](const Config& c) { return c.device.oscillator.force.has_value(); }});
+  r.push_back(osc_real("quality",
+                       "mechanical quality factor Q: intrinsic damping gamma_m = w0 / Q at "
+                       "oscillator.phonon_temperature; 0 = no mechanical bath",
+                       Check::nonnegative, &Oscillator::quality));
+  r.push_back(Entry{{"oscillator.phonon_temperature", "real",
+                     "temperature T_m of the mechanical bath [energy], >= 0 (0: zero-point noise only); "
+                     "required with oscillator.quality, unused without"},
+                    Check::nonnegative,
+                    {},
+                    [](const Config& c) { return Value(c.device.oscillator.phonon_temperature.value_or(0.0)); },
+                    [](Config& c, const Value& v) { c.device.oscillator.phonon_temperature = std::get<double>(v); },
+                    [](const Config& c) { return c.device.oscillator.phonon_temperature.has_value(); }});
   r.push_back(Entry{{"dot.eps", "real", "level energy eps at x = 0 [energy]"},
                     Check::finite,
                     {},
@@ -287,6 +299,8 @@ std::pair<double, double> real_limits(const Entry& e) {
   if (k.ends_with(".Gamma")) return {1e-12, 1e8};                                         // weakly coupled leads
   if (k == "dot.eps" || k.ends_with(".mu") || k.ends_with(".center")) return {0.0, 1e8};  // signed energies
   if (k == "electronic.charging" || k == "electronic.level_spacing") return {0.0, 1e8};
+  if (k == "oscillator.quality") return {1e-3, 1e12};  // from overdamped to the best nanotubes
+  if (k == "oscillator.phonon_temperature") return {1e-8, 1e8};
   if (is("oscillator.") || is("lead.") || k == "thermo.temperature") return {1e-8, 1e8};
   if (k == "phase_space.alpha_max") return {0.0, 1e3};
   return {0.0, std::numeric_limits<double>::max()};

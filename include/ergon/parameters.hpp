@@ -33,6 +33,10 @@ struct Oscillator {
   // unit charge F is set; the default is lambda = 0.1.
   std::optional<double> lambda = 0.1;  // [energy]
   std::optional<double> force;         // F [energy / length]
+  // Mechanical bath (physics.md section 10): quality factor Q (0: none) and
+  // phonon temperature T_m, which must be set when Q is.
+  double quality = 0.0;
+  std::optional<double> phonon_temperature;  // T_m [energy], >= 0
 
   // Zero-point length and momentum scales: a = x / x0 + i p / p0.
   double x0() const { return std::sqrt(2.0 / (mass * w0)); }

@@ -8,6 +8,7 @@
 #include "ergon/config.hpp"
 #include "ergon/electronic.hpp"
 #include "ergon/errors.hpp"
+#include "ergon/mechanical_bath.hpp"
 #include "ergon/parallel.hpp"
 #include "ergon/resonant_level.hpp"
 #include "ergon/sequential.hpp"
@@ -60,7 +61,17 @@ std::shared_ptr<const ElectronicModel> make_electronic_model(const Config& confi
       if (name == config.electronic.model) builder = b;
   }
   if (!builder) throw messages::unknown_model(config.electronic.model, electronic_model_names());
-  return builder(config);
+  std::shared_ptr<const ElectronicModel> model = builder(config);
+  // The mechanical bath acts on the oscillator whatever drives it.
+  const Oscillator& osc = config.device.oscillator;
+  if (osc.quality > 0) {
+    if (!osc.phonon_temperature)
+      throw messages::usage(
+          "oscillator.quality is set, so oscillator.phonon_temperature must be too (the mechanical "
+          "bath's temperature [energy], >= 0)");
+    model = std::make_shared<MechanicalBath>(std::move(model), osc.quality, *osc.phonon_temperature);
+  }
+  return model;
 }
 
 void register_electronic_model(const std::string& name, ModelBuilder builder) {
