@@ -9,6 +9,7 @@
 #include "ergon/config.hpp"
 #include "ergon/fock.hpp"
 #include "ergon/resonant_level.hpp"
+#include "ergon/sequential.hpp"
 #include "ergon/steady.hpp"
 #include "ergon/sweep.hpp"
 
@@ -34,6 +35,31 @@ void BM_TableNode(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TableNode)->Unit(benchmark::kMicrosecond);
+
+// The paper's device in sequential tunnelling (Gamma = 0.02, the rate
+// model's regime): the spinless level, and one spin-degenerate level with
+// U = infinity. No quadrature: five small linear solves per node.
+ergon::Config sequential(double V, bool spin) {
+  ergon::Config c = paper(V);
+  c.electronic.model = "sequential";
+  c.device.left.Gamma = c.device.right.Gamma = 0.02;
+  c.electronic.spin = spin;
+  c.electronic.max_electrons = spin ? 1 : 0;
+  return c;
+}
+
+void BM_SequentialTableNode(benchmark::State& state) {
+  const ergon::SequentialTunnelling m(sequential(16.0, state.range(0) != 0));
+  const double x0 = m.oscillator().x0();
+  int i = 0;
+  for (auto _ : state) {
+    const double x = (-55.0 + 110.0 * (i++ % 101) / 100.0) * x0;
+    benchmark::DoNotOptimize(m.node(x));
+  }
+  state.counters["nodes_per_second"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SequentialTableNode)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // Fock populations of a thermal radial density with nbar ~ 150 (n_max ~ 4400).
 void BM_FockMap(benchmark::State& state) {
@@ -67,6 +93,19 @@ void BM_AveragedSweep201(benchmark::State& state) {
       benchmark::Counter(201.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_AveragedSweep201)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+// The same sweep on the sequential U = infinity dot.
+void BM_SequentialSweep201(benchmark::State& state) {
+  std::vector<double> V;
+  for (int i = 0; i <= 200; ++i) V.push_back(0.1 * i);
+  ergon::RunControl control;
+  control.threads = 0;
+  const ergon::Config c = sequential(0.0, true);
+  for (auto _ : state) benchmark::DoNotOptimize(ergon::run_sweep(c, {{"V", V}}, ergon::Method::averaged, control, {}));
+  state.counters["points_per_second"] =
+      benchmark::Counter(201.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SequentialSweep201)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 }  // namespace
 

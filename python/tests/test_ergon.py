@@ -241,3 +241,20 @@ def test_ctrl_c_interrupts_coefficients():
     _, err = p.communicate(timeout=30)
     assert p.returncode != 0 and "KeyboardInterrupt" in err
     assert time.time() - start < 10
+
+
+def test_sequential_dot_and_mechanical_bath_from_python():
+    # The interacting dot and the bath through the same keys as the CLI: the
+    # U = infinity current at large bias (wide band) and the averaged
+    # solver's numbers equal to the command line's.
+    seq = {"electronic.model": "sequential", "electronic.spin": True, "electronic.max_electrons": 1,
+           "lead.L.type": "wideband", "lead.R.type": "wideband", "lead.L.Gamma": 0.01, "lead.R.Gamma": 0.03}
+    r = ergon.coefficients(ergon.Config(V=80, settings=seq), np.array([0.0]))
+    assert r["current"][0] == pytest.approx(2 * 0.01 * 0.03 / (2 * 0.01 + 0.03), rel=1e-12)
+    dot = {"electronic.model": "sequential", "oscillator.w0": 0.002, "oscillator.lambda": 0.03,
+           "lead.L.Gamma": 0.05, "lead.R.Gamma": 0.05, "oscillator.quality": 1e4, "oscillator.phonon_temperature": 0.5}
+    s = ergon.steady(ergon.Config(V=3, settings=dot), method="averaged")["summary"]
+    args = [a for k, v in dot.items() for a in ("--set", f"{k}={v}")]
+    c = cli_json("steady", "--V", "3", "--method", "averaged", *args)
+    for key in ("energy", "ergotropy", "current"):
+        assert s[key] == pytest.approx(c[key], rel=1e-12), key
