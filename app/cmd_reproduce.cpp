@@ -153,6 +153,39 @@ void add_reproduce_command(CLI::App& app) {
     if (quick) sweep_sampled.langevin.time = 1e7;
     sweep(Method::langevin, quick ? "0:20:11" : "0:20:21", sweep_sampled, "sweep_langevin");
 
+    // Self-oscillation maps over bias and gate (the level energy eps): W_E
+    // by the averaged solver and gamma(x = 0) on a finer grid, whose zero
+    // contour is the damping threshold; for the paper's level and for the
+    // U = infinity dot in sequential tunnelling at Gamma = 0.02.
+    auto map = [&](const Config& c, const std::string& name, const std::string& what) {
+      const std::string sub = dir + "/" + name;
+      ensure_directory(sub);
+      const std::vector<SweepAxis> axes = {{"V", parse_values("--V", quick ? "0:20:11" : "0:20:31")},
+                                           {"dot.eps", parse_values("dot.eps", quick ? "-4:4:9" : "-5:5:21")}};
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto points = run_checkpointed_sweep(c, axes, Method::averaged, control, sub + "/checkpoint", resume, {});
+      write_file_atomic(sub + "/sweep.csv", sweep_csv(axes, points));
+      write_file_atomic(sub + "/sweep.json",
+                        sweep_json(axes, points, c, "averaged", seconds_since(t0), command_line()).dump(2) + "\n");
+      SweepCheckpoint(sub + "/checkpoint", "", 0).remove();
+      const SweepAxis fine_V{"V", parse_values("--V", quick ? "0:20:41" : "0:20:101")};
+      const SweepAxis fine_eps{"dot.eps", parse_values("dot.eps", quick ? "-4:4:33" : "-5:5:81")};
+      const std::vector<double> g = damping_at_rest(c, fine_V, fine_eps, threads, control.stop);
+      CsvTable csv({"V", "dot.eps", "gamma0"});
+      for (std::size_t i = 0; i < fine_V.values.size(); ++i)
+        for (std::size_t j = 0; j < fine_eps.values.size(); ++j)
+          csv.add_row({fine_V.values[i], fine_eps.values[j], g[i * fine_eps.values.size() + j]});
+      write_file_atomic(sub + "/damping.csv", csv.str());
+      say(fmt::format("self-oscillation map of {} ({} points)", what, points.size()));
+    };
+    map(base, "map_paper", "the paper's level");
+    Config dot = base;
+    dot.electronic.model = "sequential";
+    dot.electronic.spin = true;
+    dot.electronic.max_electrons = 1;
+    dot.device.left.Gamma = dot.device.right.Gamma = 0.02;
+    map(dot, "map_dot", "the U = infinity dot");
+
     auto meta = provenance(base, command_line());
     meta["quick"] = quick;
     meta["wall_seconds"] = seconds_since(start);

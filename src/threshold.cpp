@@ -8,6 +8,7 @@
 
 #include "ergon/electronic.hpp"
 #include "ergon/errors.hpp"
+#include "ergon/parallel.hpp"
 #include "ergon/sweep.hpp"
 #include "numerics/roots.hpp"
 
@@ -38,6 +39,22 @@ double damping_threshold(const Config& base, double tol, double step, double v_m
         "{} up to V = {}; negative damping needs structure in the leads' bands (\"lorentzian\")",
         g_lo > 0 ? "positive" : "negative", v_max));
   throw messages::not_converged("damping threshold", fmt::format("gamma(x = 0) keeps its sign up to V = {}", v_max));
+}
+
+std::vector<double> damping_at_rest(const Config& base, const SweepAxis& a, const SweepAxis& b, int threads,
+                                    const std::atomic<bool>* stop) {
+  const std::size_t na = a.values.size(), nb = b.values.size();
+  std::vector<double> out(na * nb);
+  parallel_for(static_cast<int>(out.size()), threads, [&](int k) {
+    if (stop && stop->load(std::memory_order_relaxed)) return;
+    const auto i = static_cast<std::size_t>(k) / nb, j = static_cast<std::size_t>(k) % nb;
+    Config c = base;
+    apply_axis(c, a.key, a.values[i]);
+    apply_axis(c, b.key, b.values[j]);
+    out[static_cast<std::size_t>(k)] = make_electronic_model(c)->coefficients(0.0).gamma;
+  });
+  if (stop && stop->load()) throw messages::interrupted();
+  return out;
 }
 
 ErgotropyThreshold ergotropy_threshold(const Config& base, const std::vector<double>& biases, Method method,

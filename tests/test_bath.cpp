@@ -115,3 +115,27 @@ TEST(Bath, KeysAreCheckedAndNeedATemperature) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Maps, DampingAtRestIsGammaZeroOnTheGridAndChangesSignAtTheThreshold) {
+  // The map's threshold contour: gamma(x = 0) on a (V, eps) grid, the bath
+  // included, point by point as the model gives it; along eps = 0 it
+  // changes sign between the grid biases that bracket damping_threshold.
+  const ergon::Config c = with_bath(2000.0, 0.1);
+  const ergon::SweepAxis V{"V", {0.0, 2.0, 4.0, 6.0, 8.0}}, eps{"dot.eps", {-1.0, 0.0, 1.5}};
+  const std::vector<double> g = ergon::damping_at_rest(c, V, eps, 2);
+  ASSERT_EQ(g.size(), 15u);
+  for (std::size_t i = 0; i < 5; ++i)
+    for (std::size_t j = 0; j < 3; ++j) {
+      ergon::Config p = c;
+      ergon::apply_axis(p, "V", V.values[i]);
+      p.device.dot.eps = eps.values[j];
+      EXPECT_EQ(g[i * 3 + j], ergon::make_electronic_model(p)->coefficients(0.0).gamma);
+    }
+  const double Vt = ergon::damping_threshold(c);  // 5.85
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(g[i * 3 + 1] < 0, V.values[i] > Vt) << V.values[i];
+  EXPECT_EQ(ergon::damping_at_rest(c, V, eps, 1), g);  // any thread count
+}
+
+}  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ergon/steady.hpp"
+#include "ergon/sweep.hpp"
 
 namespace ergon {
 
@@ -12,6 +13,14 @@ namespace ergon {
 // scanning from V = 0 in steps of `step` and refined by TOMS 748 to `tol`.
 // Throws if there is no sign change below v_max.
 double damping_threshold(const Config& base, double tol = 1e-6, double step = 0.25, double v_max = 200.0);
+
+// gamma(x = 0) (the mechanical bath included) on a grid of sweep-axis
+// values: result[i * b.values.size() + j] at a.values[i], b.values[j]
+// (keys as in sweeps, e.g. "V" and "dot.eps"). Its zero contour is the
+// damping threshold of a self-oscillation map. In parallel; the result does
+// not depend on the thread count.
+std::vector<double> damping_at_rest(const Config& base, const SweepAxis& a, const SweepAxis& b, int threads = 0,
+                                    const std::atomic<bool>* stop = nullptr);
 
 struct ErgotropyThreshold {
   double bias = 0.0;                    // first V with W_E above its error bar

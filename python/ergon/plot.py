@@ -259,12 +259,51 @@ def validation_figure(directory, out):
     return _save(fig, out, "validation.png")
 
 
+def _grid(table, a, b, value):
+    """A 2-D array value[i, j] at the sorted unique a-values i and b-values j."""
+    av, bv = np.unique(table[a]), np.unique(table[b])
+    grid = np.full((len(av), len(bv)), np.nan)
+    grid[np.searchsorted(av, table[a]), np.searchsorted(bv, table[b])] = table[value]
+    return av, bv, grid
+
+
+def map_figure(directory, out):
+    """Self-oscillation maps: W_E over bias and gate, the damping threshold gamma(0) = 0."""
+    maps = [(d, t) for d, t in (("map_paper", "the paper's level (NEGF, $\\Gamma = 2$)"),
+                                ("map_dot", "U = $\\infty$ dot (sequential, $\\Gamma = 0.02$)"))
+            if os.path.exists(os.path.join(directory, d, "sweep.csv"))]
+    if not maps:
+        return None
+    fig, axes = plt.subplots(1, len(maps), figsize=(6.2 * len(maps), 4.6), constrained_layout=True, squeeze=False)
+    for ax, (d, title) in zip(axes[0], maps):
+        s = read_csv(os.path.join(directory, d, "sweep.csv"))
+        V, eps, work = _grid(s, "V", "dot.eps", "ergotropy")
+        im = ax.pcolormesh(eps, V, np.maximum(work, 0.0), shading="nearest", cmap="magma")
+        fig.colorbar(im, ax=ax, label=r"ergotropy $W_E$ [energy]")
+        damping = os.path.join(directory, d, "damping.csv")
+        if os.path.exists(damping):
+            g = read_csv(damping)
+            gV, geps, g0 = _grid(g, "V", "dot.eps", "gamma0")
+            if np.nanmin(g0) < 0 < np.nanmax(g0):
+                ax.contour(geps, gV, g0, levels=[0.0], colors="cyan", linewidths=1.5)
+                ax.plot([], [], color="cyan", label=r"$\gamma(x=0) = 0$")
+                ax.legend(frameon=False, loc="upper left", labelcolor="w")
+        ax.set_xlabel(r"gate: level energy $\varepsilon$")
+        ax.set_ylabel("bias V")
+        ax.set_title(title)
+    fig.suptitle("Self-oscillation maps (averaged solver)")
+    _caption(fig, CONVENTION + r"; Lorentzian leads $\omega_{L,R}=\pm0.5$, $\delta=1$, $\beta=0.5$, "
+             r"$\omega_0=0.2$, $\lambda=0.1$; the dot at $\omega_0 = 0.2$ is outside the quasi-adiabatic regime "
+             r"(its charge relaxes slower than the oscillator turns): a qualitative map")
+    return _save(fig, out, "map_self_oscillation.png")
+
+
 def render(directory, out=None):
     """Renders every figure whose data is present; returns the paths."""
     out = out or os.path.join(directory, "figures")
     os.makedirs(out, exist_ok=True)
     made = [wigner_figure(directory, out), g2_figure(directory, out), work_figure(directory, out),
-            populations_figure(directory, out), validation_figure(directory, out)]
+            populations_figure(directory, out), validation_figure(directory, out), map_figure(directory, out)]
     made += coefficient_figures(directory, out)
     return [m for m in made if m]
 
