@@ -17,6 +17,7 @@
 
 #include "ergon/electronic.hpp"
 #include "ergon/errors.hpp"
+#include "ergon/units.hpp"
 
 namespace ergon {
 namespace {
@@ -88,6 +89,17 @@ std::vector<Entry> lead_entries(const std::string& side, Lead Device::*lead) {
 
 std::vector<Entry> make_registry() {
   std::vector<Entry> r;
+  r.push_back(Entry{{"units.energy", "string",
+                     "what one energy unit is, e.g. \"ueV\", \"GHz\" (h f), \"0.1 meV\", \"K\" (k_B T); then values "
+                     "may carry units (\"450 MHz\", \"30 mK\", \"0.3 mV\", \"2 ns\"); empty = plain numbers"},
+                    Check::none,
+                    {},
+                    [](const Config& c) { return Value(c.units.energy); },
+                    [](Config& c, const Value& v) {
+                      const auto& text = std::get<std::string>(v);
+                      if (!text.empty()) (void)units::energy_unit_joules(text);  // refuses a non-energy
+                      c.units.energy = text;
+                    }});
   r.push_back(Entry{{"electronic.model", "string",
                      "electronic model: \"resonant_level\" (the paper's level, exact NEGF), \"sequential\" "
                      "(interacting dot, rate equations) or a registered model"},
@@ -367,14 +379,21 @@ bool read_number(std::string_view text, T& out) {
   return ec == std::errc() && ptr == end && !text.empty();
 }
 
-// Converts text (from --set) to the key's type.
-Value parse_text(const Entry& e, std::string_view text) {
+// Converts text (from --set) to the key's type; a real with a unit is
+// converted to the energy unit `units_energy` (units.hpp).
+Value parse_text(const Entry& e, std::string_view text, const std::string& units_energy) {
   const std::string& k = e.info.name;
   const std::string& t = e.info.type;
   if (t == "real") {
     double x = 0;
-    if (!read_number(text, x)) throw messages::bad_value(k, text, "must be a real number");
-    return x;
+    if (read_number(text, x)) return x;
+    double v = 0;
+    std::string unit;
+    std::string_view bare = text;
+    if (bare.size() >= 2 && (bare.front() == '"' || bare.front() == '\'') && bare.back() == bare.front())
+      bare = bare.substr(1, bare.size() - 2);
+    if (units::split_quantity(bare, v, unit)) return units::to_internal(k, bare, units_energy);
+    throw messages::bad_value(k, text, "must be a real number");
   }
   if (t == "integer") {
     long long n = 0;
@@ -398,12 +417,13 @@ std::string node_type_name(const toml::node& node) {
 }
 
 // Converts a TOML node to the key's type.
-Value parse_node(const Entry& e, const toml::node& node) {
+Value parse_node(const Entry& e, const toml::node& node, const std::string& units_energy) {
   const std::string& k = e.info.name;
   const std::string& t = e.info.type;
   if (t == "real") {
     if (auto v = node.value_exact<double>()) return *v;
     if (auto v = node.value_exact<int64_t>()) return static_cast<double>(*v);
+    if (auto v = node.value_exact<std::string>()) return units::to_internal(k, *v, units_energy);  // "450 MHz"
     throw messages::bad_value(k, node_type_name(node), "must be a real number");
   }
   if (t == "integer") {
@@ -444,11 +464,23 @@ void walk_table(const toml::table& table, const std::string& prefix, Config& c, 
       throw messages::config_parse(source, err.what(), line);
     }
     try {
-      set_checked(c, *e, parse_node(*e, node));
+      set_checked(c, *e, parse_node(*e, node, c.units.energy));
     } catch (const Error& err) {
       throw messages::config_parse(source, err.what(), line);
     }
     seen.insert(name);
+  }
+}
+
+// [units] energy decides what the other values' units mean, wherever it
+// stands in the file.
+void set_units_first(const toml::table& table, Config& c, std::string_view source) {
+  const toml::node* node = table.at_path("units.energy").node();
+  if (!node) return;
+  try {
+    set_checked(c, *find_entry("units.energy"), parse_node(*find_entry("units.energy"), *node, c.units.energy));
+  } catch (const Error& err) {
+    throw messages::config_parse(source, err.what(), static_cast<long>(node->source().begin.line));
   }
 }
 
@@ -495,6 +527,7 @@ void load_config_text(Config& config, std::string_view text, std::string_view so
   }
   Config next = config;
   std::set<std::string> seen;
+  set_units_first(table, next, source_name);
   walk_table(table, "", next, seen, source_name);
   try {
     check_coupling_layer(seen);
@@ -516,6 +549,7 @@ void load_config_file(Config& config, const std::string& path) {
   }
   Config next = config;
   std::set<std::string> seen;
+  set_units_first(table, next, path);
   walk_table(table, "", next, seen, path);
   try {
     check_coupling_layer(seen);
@@ -527,7 +561,7 @@ void load_config_file(Config& config, const std::string& path) {
 
 void set_key(Config& config, std::string_view key, std::string_view value) {
   const Entry& e = entry_or_throw(key);
-  set_checked(config, e, parse_text(e, value));
+  set_checked(config, e, parse_text(e, value, config.units.energy));
 }
 
 void set_real(Config& config, std::string_view key, double value) {
@@ -543,7 +577,13 @@ std::string get_key(const Config& config, std::string_view key) { return value_t
 void apply_assignments(Config& config, const std::vector<std::string>& assignments) {
   Config next = config;
   std::set<std::string> seen;
-  for (const auto& a : assignments) {
+  // units.energy first: it says what the other assignments' units mean.
+  std::vector<std::string> ordered;
+  for (const auto& a : assignments)
+    if (a.rfind("units.energy", 0) == 0) ordered.push_back(a);
+  for (const auto& a : assignments)
+    if (a.rfind("units.energy", 0) != 0) ordered.push_back(a);
+  for (const auto& a : ordered) {
     const auto eq = a.find('=');
     if (eq == std::string::npos || eq == 0) throw messages::bad_assignment(a);
     auto trim = [](std::string_view s) {

@@ -134,7 +134,7 @@ TEST(Maps, DampingAtRestIsGammaZeroOnTheGridAndChangesSignAtTheThreshold) {
       EXPECT_EQ(g[i * 3 + j], ergon::make_electronic_model(p)->coefficients(0.0).gamma);
     }
   const double Vt = ergon::damping_threshold(c);  // 5.85
-  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(g[i * 3 + 1] < 0, V.values[i] > Vt) << V.values[i];
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(g[i * 3 + 1]<0, V.values[i]> Vt) << V.values[i];
   EXPECT_EQ(ergon::damping_at_rest(c, V, eps, 1), g);  // any thread count
 }
 

@@ -125,7 +125,14 @@ struct Electronic {
 };
 
 // The whole effective configuration: what every output records.
+// What one energy unit is (units.hpp): "ueV", "GHz" (h x 1 GHz), "0.1 meV";
+// empty: values are plain numbers and carry no unit.
+struct Units {
+  std::string energy;
+};
+
 struct Config {
+  Units units;
   Electronic electronic;
   Device device;
   Langevin langevin;

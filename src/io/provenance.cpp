@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "ergon/config.hpp"
+#include "ergon/units.hpp"
 #include "ergon/version.hpp"
 
 namespace ergon {
@@ -29,6 +30,15 @@ nlohmann::json provenance(const Config& config, const std::string& command_line)
   j["bias_convention"] = "mu_L = +V, mu_R = -V";
   j["config"] = to_json(config);
   j["config_toml"] = to_toml(config);
+  // What the internal units are in SI, on every output (units.hpp).
+  if (!config.units.energy.empty()) {
+    const units::SiScale si = units::si_scale(config.units.energy);
+    j["si_units"] = {{"energy_unit_J", si.energy_J},
+                     {"time_unit_s", si.time_s},
+                     {"current_unit_nA", si.current_nA()},
+                     {"power_unit_fW", si.power_fW()},
+                     {"energy_unit_as_frequency_Hz", si.frequency_Hz()}};
+  }
   return j;
 }
 

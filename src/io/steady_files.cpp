@@ -9,8 +9,40 @@
 #include "ergon/io/provenance.hpp"
 #include "ergon/io/steady_files.hpp"
 #include "ergon/steady.hpp"
+#include "ergon/units.hpp"
 
 namespace ergon {
+
+// The steady state's physical quantities in SI (with [units] energy set):
+// energies in ueV, the mode as a cycle frequency f0 = w0 / 2 pi, the current
+// in nA, the electrical power I (mu_L - mu_R) the leads deliver in fW, the
+// bias e (V_L - V_R) in mV, the sampler's times in s.
+namespace {
+nlohmann::json si_values(const SteadyState& s) {
+  const units::SiScale si = units::si_scale(s.config.units.energy);
+  const double ueV = si.energy_J / (1e-6 * units::elementary_charge);
+  const double bias = s.config.device.left.mu - s.config.device.right.mu;  // mu_L - mu_R [energy]
+  nlohmann::json j;
+  j["energy_ueV"] = s.energy.value * ueV;
+  j["energy_stderr_ueV"] = s.energy.error * ueV;
+  j["ergotropy_ueV"] = s.ergotropy.value * ueV;
+  j["ergotropy_stderr_ueV"] = s.ergotropy.error * ueV;
+  j["free_energy_work_ueV"] = s.free_energy_work.value * ueV;
+  j["free_energy_work_stderr_ueV"] = s.free_energy_work.error * ueV;
+  j["temperature_mK"] = s.temperature * si.energy_J / units::boltzmann * 1e3;
+  j["f0_Hz"] = s.config.device.oscillator.w0 * si.frequency_Hz();  // hbar w0 = h f0
+  j["current_nA"] = s.current.value * si.current_nA();
+  j["current_stderr_nA"] = s.current.error * si.current_nA();
+  j["power_fW"] = s.current.value * bias * si.power_fW();
+  j["power_stderr_fW"] = s.current.error * std::abs(bias) * si.power_fW();
+  j["bias_mV"] = bias * si.energy_J / units::elementary_charge * 1e3;  // e (V_L - V_R)
+  if (s.method == Method::langevin) {
+    j["dt_s"] = s.dt * si.time_s;
+    j["time_s"] = s.time * si.time_s;
+  }
+  return j;
+}
+}  // namespace
 
 nlohmann::json summary_json(const SteadyState& s, const std::string& command_line) {
   nlohmann::json j;
@@ -34,6 +66,7 @@ nlohmann::json summary_json(const SteadyState& s, const std::string& command_lin
         {{"name", d.name}, {"ratio", d.ratio}, {"limit", d.limit}, {"violated", d.violated()}, {"text", d.text}});
   j["diagnostics"] = diags;
   j["provenance"] = provenance(s.config, command_line);
+  if (!s.config.units.energy.empty()) j["si"] = si_values(s);
   return j;
 }
 
@@ -100,6 +133,17 @@ std::string format_summary(const SteadyState& s) {
   if (s.method == Method::langevin)
     out += fmt::format("  {} steps in {:.2f} s ({:.3g} steps/s, {}), autocorrelation time {:.4g}\n", s.steps,
                        s.wall_seconds, s.steps_per_second, s.isa, s.autocorrelation_time);
+  if (!s.config.units.energy.empty()) {
+    const nlohmann::json si = si_values(s);
+    out += fmt::format(
+        "  in SI ([units] energy = \"{}\"): f0 = w0 / 2 pi = {:.6g} Hz, U = {:.6g} ueV, W_E = {:.6g} ueV, "
+        "W_F = {:.6g} ueV, T = {:.6g} mK\n",
+        s.config.units.energy, si["f0_Hz"].get<double>(), si["energy_ueV"].get<double>(),
+        si["ergotropy_ueV"].get<double>(), si["free_energy_work_ueV"].get<double>(),
+        si["temperature_mK"].get<double>());
+    out += fmt::format("  current {:.6g} nA, electrical power I (mu_L - mu_R) = {:.6g} fW at a bias of {:.6g} mV\n",
+                       si["current_nA"].get<double>(), si["power_fW"].get<double>(), si["bias_mV"].get<double>());
+  }
   for (const auto& d : s.diagnostics)
     if (d.violated()) out += fmt::format("  warning: {} = {:.3g} > {} ({})\n", d.name, d.ratio, d.limit, d.text);
   return out;

@@ -295,5 +295,24 @@ grep -q "g2(0) undefined" "$tmp/vac.txt" || fail "vacuum g2: $(cat "$tmp/vac.txt
 check finished-resume 0 "already holds this sweep, complete; nothing to resume" -- \
   "$ergon" sweep --V 0:5:6 --method averaged -o "$tmp/fin" --resume
 
+# Physical units (issue 16): the nanotube example in ueV, GHz, mK and mV
+# runs; its summary carries the SI values, consistent with the internal ones
+# (current in nA = I e / (hbar / ueV)); a unit without [units] energy is refused.
+"$ergon" steady --method averaged --config "$(dirname "$0")/../../examples/nanotube.toml" -o "$tmp/nt" >"$tmp/nt.txt" \
+  || fail "nanotube example"
+grep -q "in SI (\[units\] energy = \"ueV\")" "$tmp/nt.txt" || fail "nanotube SI line: $(cat "$tmp/nt.txt")"
+/usr/bin/python3 - "$tmp/nt/summary.json" <<'PY' || fail "nanotube SI values"
+import json, math, sys
+s = json.load(open(sys.argv[1]))
+hbar = 6.62607015e-34 / (2 * math.pi)
+t = hbar / 1.602176634e-25  # hbar / ueV [s]
+assert abs(s["si"]["current_nA"] / (s["current"] * 1.602176634e-19 / t * 1e9) - 1) < 1e-12, s["si"]
+assert abs(s["si"]["f0_Hz"] / 1e8 - 1) < 1e-12, s["si"]["f0_Hz"]
+assert abs(s["si"]["bias_mV"] - 0.12) < 1e-12, s["si"]["bias_mV"]
+assert s["provenance"]["si_units"]["energy_unit_J"] == 1.602176634e-25
+PY
+check unit-without-units 2 "units.energy" -- "$ergon" steady --set "oscillator.w0=450 MHz"
+check unit-wrong-dimension 2 "oscillator.w0 = 3 ns" -- "$ergon" steady --set units.energy=ueV --set "oscillator.w0=3 ns"
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
