@@ -130,7 +130,7 @@ double to_internal(std::string_view key, std::string_view text, std::string_view
   double value = 0.0;
   std::string unit;
   if (!split_quantity(text, value, unit))
-    throw messages::bad_value(key, text, "must be a real number or a number with a unit");
+    throw messages::bad_value(key, text, "must be a real number, or a number with a unit once units.energy is set");
   const Dimension dim = dimension_of(key);
   if (dim == Dimension::none)
     throw messages::bad_value(key, text, "takes a plain number: this key has no physical unit ergon converts");

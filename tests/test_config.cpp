@@ -117,7 +117,8 @@ TEST(Config, FileErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of([&] { ergon::load_config_text(c, "[lead.L]\nwidth = nan\n", "dev.toml"); }),
             "dev.toml:2: lead.L.width = nan is not allowed: must be a finite number");
   EXPECT_EQ(error_of([&] { ergon::load_config_text(c, "[lead.L]\nwidth = \"wide\"\n", "dev.toml"); }),
-            "dev.toml:2: lead.L.width = a TOML string is not allowed: must be a real number");
+            "dev.toml:2: lead.L.width = wide is not allowed: must be a real number, or a number with a unit once "
+            "units.energy is set");
   EXPECT_NE(error_of([&] { ergon::load_config_text(c, "[lead.L\nwidth = 1\n", "dev.toml"); }).find("dev.toml:1:"),
             std::string::npos);
   Config fresh;
