@@ -23,9 +23,8 @@ ergon::Config paper(double V) {
 
 // One table node: values and slopes of <n>, D, gamma, I from one quadrature
 // pass, across the range a V = 16 table covers.
-void BM_TableNode(benchmark::State& state) {
-  const ergon::ResonantLevel m(paper(16.0).device);
-  const double x0 = m.device().oscillator.x0();
+void nodes(benchmark::State& state, const ergon::ElectronicModel& m) {
+  const double x0 = m.oscillator().x0();
   int i = 0;
   for (auto _ : state) {
     const double x = (-55.0 + 110.0 * (i++ % 101) / 100.0) * x0;
@@ -34,6 +33,8 @@ void BM_TableNode(benchmark::State& state) {
   state.counters["nodes_per_second"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
+
+void BM_TableNode(benchmark::State& state) { nodes(state, ergon::ResonantLevel(paper(16.0).device)); }
 BENCHMARK(BM_TableNode)->Unit(benchmark::kMicrosecond);
 
 // The paper's device in sequential tunnelling (Gamma = 0.02, the rate
@@ -49,15 +50,7 @@ ergon::Config sequential(double V, bool spin) {
 }
 
 void BM_SequentialTableNode(benchmark::State& state) {
-  const ergon::SequentialTunnelling m(sequential(16.0, state.range(0) != 0));
-  const double x0 = m.oscillator().x0();
-  int i = 0;
-  for (auto _ : state) {
-    const double x = (-55.0 + 110.0 * (i++ % 101) / 100.0) * x0;
-    benchmark::DoNotOptimize(m.node(x));
-  }
-  state.counters["nodes_per_second"] =
-      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  nodes(state, ergon::SequentialTunnelling(sequential(16.0, state.range(0) != 0)));
 }
 BENCHMARK(BM_SequentialTableNode)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 

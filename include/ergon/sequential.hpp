@@ -14,6 +14,7 @@
 #pragma once
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "ergon/electronic.hpp"
@@ -53,16 +54,14 @@ class SequentialTunnelling final : public ElectronicModel {
   double relaxation_rate(double x) const;
 
  private:
-  struct Transition {
-    int from, to;    // to has one electron more
-    double energy0;  // E_to - E_from at x = 0 [energy]
-  };
   Device device_;
   std::unique_ptr<leads::LeadModel> left_, right_;
   double F_ = 0.0, N0_ = 0.0;
   std::vector<int> electrons_;
   std::vector<double> energies_;
-  std::vector<Transition> transitions_;
+  // Transitions s -> s' adding one electron, and E_s' - E_s at x = 0 [energy].
+  std::vector<std::pair<int, int>> pairs_;
+  std::vector<double> energy0_;
 };
 
 }  // namespace ergon

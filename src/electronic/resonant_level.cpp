@@ -101,17 +101,9 @@ MechanicalMode ResonantLevel::oscillator() const { return {device_.oscillator.w0
 EnergyScale ResonantLevel::smallest_scale() const {
   // The leads' temperatures, their bands' own scales, and the mean level
   // width.
-  EnergyScale s{1.0 / left_->beta, left_->key("beta"), left_->beta, true};
-  auto take = [&](const EnergyScale& c) {
-    if (c.value < s.value) s = c;
-  };
-  take({1.0 / right_->beta, right_->key("beta"), right_->beta, true});
-  for (const leads::LeadModel* lead : {left_.get(), right_.get()}) {
-    const double width = leads::with_band(lead->band, [](const auto& b) { return b.scale(); });
-    take({width, lead->key("width"), width, false});
-  }
+  EnergyScale s = leads::smallest_lead_scale(*left_, *right_);
   const double G = 0.5 * (left_->Gamma() + right_->Gamma());
-  take({G, "(lead.L.Gamma + lead.R.Gamma)/2", G, false});
+  if (G < s.value) s = {G, "(lead.L.Gamma + lead.R.Gamma)/2", G, false};
   return s;
 }
 

@@ -93,9 +93,9 @@ SequentialTunnelling::SequentialTunnelling(const Config& config) : device_(confi
       if (mask & (1u << i)) continue;
       const unsigned to = mask | (1u << i);
       if (index[to] < 0) continue;
-      transitions_.push_back(
-          {index[mask], index[to],
-           energies_[static_cast<std::size_t>(index[to])] - energies_[static_cast<std::size_t>(index[mask])]});
+      pairs_.emplace_back(index[mask], index[to]);
+      energy0_.push_back(energies_[static_cast<std::size_t>(index[to])] -
+                         energies_[static_cast<std::size_t>(index[mask])]);
     }
   }
   const std::vector<double> P = probabilities(0.0);
@@ -160,26 +160,14 @@ struct Solver {
 }  // namespace
 
 std::vector<double> SequentialTunnelling::probabilities(double x) const {
-  std::vector<std::pair<int, int>> pairs;
-  std::vector<double> e0;
-  for (const auto& t : transitions_) {
-    pairs.emplace_back(t.from, t.to);
-    e0.push_back(t.energy0);
-  }
-  const Rates r = rates(electrons_, pairs, e0, *left_, *right_, F_, x);
+  const Rates r = rates(electrons_, pairs_, energy0_, *left_, *right_, F_, x);
   const Solver solver(r.M[0]);
   const Vector P = solver.solve(Vector::Zero(r.M[0].rows()), 1.0);
   return {P.data(), P.data() + P.size()};
 }
 
 double SequentialTunnelling::relaxation_rate(double x) const {
-  std::vector<std::pair<int, int>> pairs;
-  std::vector<double> e0;
-  for (const auto& t : transitions_) {
-    pairs.emplace_back(t.from, t.to);
-    e0.push_back(t.energy0);
-  }
-  const Rates r = rates(electrons_, pairs, e0, *left_, *right_, F_, x);
+  const Rates r = rates(electrons_, pairs_, energy0_, *left_, *right_, F_, x);
   Eigen::EigenSolver<Matrix> es(r.M[0], false);
   double gap = std::numeric_limits<double>::infinity();
   for (Eigen::Index i = 0; i < es.eigenvalues().size(); ++i) {
@@ -190,13 +178,7 @@ double SequentialTunnelling::relaxation_rate(double x) const {
 }
 
 CoefficientNode SequentialTunnelling::node(double x) const {
-  std::vector<std::pair<int, int>> pairs;
-  std::vector<double> e0;
-  for (const auto& t : transitions_) {
-    pairs.emplace_back(t.from, t.to);
-    e0.push_back(t.energy0);
-  }
-  const Rates r = rates(electrons_, pairs, e0, *left_, *right_, F_, x);
+  const Rates r = rates(electrons_, pairs_, energy0_, *left_, *right_, F_, x);
   const auto S = r.M[0].rows();
   const Solver solver(r.M[0]);
   Vector N(S);
@@ -247,16 +229,7 @@ EnergyScale SequentialTunnelling::smallest_scale() const {
   // The coefficients change where a transition energy crosses a Fermi level
   // (over a temperature) or a band's structure; the rates' size (Gamma)
   // sets no length.
-  EnergyScale s{1.0 / left_->beta, left_->key("beta"), left_->beta, true};
-  auto take = [&](const EnergyScale& c) {
-    if (c.value < s.value) s = c;
-  };
-  take({1.0 / right_->beta, right_->key("beta"), right_->beta, true});
-  for (const leads::LeadModel* lead : {left_.get(), right_.get()}) {
-    const double width = leads::with_band(lead->band, [](const auto& b) { return b.scale(); });
-    take({width, lead->key("width"), width, false});
-  }
-  return s;
+  return leads::smallest_lead_scale(*left_, *right_);
 }
 
 std::vector<Diagnostic> SequentialTunnelling::diagnostics() const {

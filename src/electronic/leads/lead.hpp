@@ -10,6 +10,7 @@
 
 #include "electronic/leads/lorentzian.hpp"
 #include "electronic/leads/wideband.hpp"
+#include "ergon/electronic.hpp"
 #include "ergon/parameters.hpp"
 
 namespace ergon::leads {
@@ -46,6 +47,22 @@ struct LeadModel {
   }
   std::string key(const char* name) const { return "lead." + side + "." + name; }
 };
+
+// The smallest of the leads' temperatures and their bands' own scales, and
+// the key that sets it: where the electronic coefficients of any model
+// built on these leads change (a Fermi edge, a band's structure).
+inline EnergyScale smallest_lead_scale(const LeadModel& left, const LeadModel& right) {
+  EnergyScale s{1.0 / left.beta, left.key("beta"), left.beta, true};
+  auto take = [&](const EnergyScale& c) {
+    if (c.value < s.value) s = c;
+  };
+  take({1.0 / right.beta, right.key("beta"), right.beta, true});
+  for (const LeadModel* lead : {&left, &right}) {
+    const double width = with_band(lead->band, [](const auto& b) { return b.scale(); });
+    take({width, lead->key("width"), width, false});
+  }
+  return s;
+}
 
 inline LeadModel make_lead(const Lead& lead, std::string side) {
   LeadModel m;
