@@ -1,5 +1,6 @@
 // Stages 4-7 for one operating point (docs/model.md, "Steady state").
 #include "ergon/steady.hpp"
+#include "ergon/units.hpp"
 
 #include <fmt/format.h>
 
@@ -369,6 +370,19 @@ std::vector<std::pair<std::string, double>> summary_values(const SteadyState& s)
   add("ergotropy", s.ergotropy);
   add("free_energy_work", s.free_energy_work);
   add("current", s.current);
+  // With [units] energy: the quantities experiments read, in SI (units.hpp),
+  // so sweeps carry them as columns too.
+  if (!s.config.units.energy.empty()) {
+    const units::SiScale si = units::si_scale(s.config.units.energy);
+    const double ueV = si.energy_J / (1e-6 * units::elementary_charge);
+    const double bias = s.config.device.left.mu - s.config.device.right.mu;  // mu_L - mu_R [energy]
+    auto scaled = [](const Estimate& e, double f) { return Estimate{e.value * f, e.error * std::abs(f)}; };
+    add("energy_ueV", scaled(s.energy, ueV));
+    add("ergotropy_ueV", scaled(s.ergotropy, ueV));
+    add("free_energy_work_ueV", scaled(s.free_energy_work, ueV));
+    add("current_nA", scaled(s.current, si.current_nA()));
+    add("power_fW", scaled(s.current, bias * si.power_fW()));  // electrical power I (mu_L - mu_R)
+  }
   v.emplace_back("negative_weight", s.negative_weight);
   v.emplace_back("n_max", static_cast<double>(s.n_max));
   v.emplace_back("trace", s.trace);

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "ergon/io/csv.hpp"
 #include "ergon/io/files.hpp"
@@ -12,30 +13,18 @@
 #include "ergon/units.hpp"
 
 namespace ergon {
-
-// The steady state's physical quantities in SI (with [units] energy set):
-// energies in ueV, the mode as a cycle frequency f0 = w0 / 2 pi, the current
-// in nA, the electrical power I (mu_L - mu_R) the leads deliver in fW, the
-// bias e (V_L - V_R) in mV, the sampler's times in s.
 namespace {
+
+// The SI context of a steady state with [units] energy set (the per-point
+// quantities in SI, energies in ueV, current in nA, power in fW, are in
+// summary_values): the lead temperature in mK, the mode as a cycle frequency
+// f0 = w0 / 2 pi, the bias e (V_L - V_R) in mV, the sampler's times in s.
 nlohmann::json si_values(const SteadyState& s) {
   const units::SiScale si = units::si_scale(s.config.units.energy);
-  const double ueV = si.energy_J / (1e-6 * units::elementary_charge);
-  const double bias = s.config.device.left.mu - s.config.device.right.mu;  // mu_L - mu_R [energy]
   nlohmann::json j;
-  j["energy_ueV"] = s.energy.value * ueV;
-  j["energy_stderr_ueV"] = s.energy.error * ueV;
-  j["ergotropy_ueV"] = s.ergotropy.value * ueV;
-  j["ergotropy_stderr_ueV"] = s.ergotropy.error * ueV;
-  j["free_energy_work_ueV"] = s.free_energy_work.value * ueV;
-  j["free_energy_work_stderr_ueV"] = s.free_energy_work.error * ueV;
   j["temperature_mK"] = s.temperature * si.energy_J / units::boltzmann * 1e3;
   j["f0_Hz"] = s.config.device.oscillator.w0 * si.frequency_Hz();  // hbar w0 = h f0
-  j["current_nA"] = s.current.value * si.current_nA();
-  j["current_stderr_nA"] = s.current.error * si.current_nA();
-  j["power_fW"] = s.current.value * bias * si.power_fW();
-  j["power_stderr_fW"] = s.current.error * std::abs(bias) * si.power_fW();
-  j["bias_mV"] = bias * si.energy_J / units::elementary_charge * 1e3;  // e (V_L - V_R)
+  j["bias_mV"] = (s.config.device.left.mu - s.config.device.right.mu) * si.energy_J / units::elementary_charge * 1e3;
   if (s.method == Method::langevin) {
     j["dt_s"] = s.dt * si.time_s;
     j["time_s"] = s.time * si.time_s;
@@ -135,14 +124,15 @@ std::string format_summary(const SteadyState& s) {
                        s.wall_seconds, s.steps_per_second, s.isa, s.autocorrelation_time);
   if (!s.config.units.energy.empty()) {
     const nlohmann::json si = si_values(s);
+    std::map<std::string, double> v;
+    for (const auto& [key, value] : summary_values(s)) v[key] = value;
     out += fmt::format(
         "  in SI ([units] energy = \"{}\"): f0 = w0 / 2 pi = {:.6g} Hz, U = {:.6g} ueV, W_E = {:.6g} ueV, "
         "W_F = {:.6g} ueV, T = {:.6g} mK\n",
-        s.config.units.energy, si["f0_Hz"].get<double>(), si["energy_ueV"].get<double>(),
-        si["ergotropy_ueV"].get<double>(), si["free_energy_work_ueV"].get<double>(),
-        si["temperature_mK"].get<double>());
+        s.config.units.energy, si["f0_Hz"].get<double>(), v["energy_ueV"], v["ergotropy_ueV"],
+        v["free_energy_work_ueV"], si["temperature_mK"].get<double>());
     out += fmt::format("  current {:.6g} nA, electrical power I (mu_L - mu_R) = {:.6g} fW at a bias of {:.6g} mV\n",
-                       si["current_nA"].get<double>(), si["power_fW"].get<double>(), si["bias_mV"].get<double>());
+                       v["current_nA"], v["power_fW"], si["bias_mV"].get<double>());
   }
   for (const auto& d : s.diagnostics)
     if (d.violated()) out += fmt::format("  warning: {} = {:.3g} > {} ({})\n", d.name, d.ratio, d.limit, d.text);

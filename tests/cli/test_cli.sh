@@ -306,11 +306,15 @@ import json, math, sys
 s = json.load(open(sys.argv[1]))
 hbar = 6.62607015e-34 / (2 * math.pi)
 t = hbar / 1.602176634e-25  # hbar / ueV [s]
-assert abs(s["si"]["current_nA"] / (s["current"] * 1.602176634e-19 / t * 1e9) - 1) < 1e-12, s["si"]
+assert abs(s["current_nA"] / (s["current"] * 1.602176634e-19 / t * 1e9) - 1) < 1e-12, s["current_nA"]
+assert abs(s["power_fW"] / (s["current"] * 0.12e-3 * 1.602176634e-19 / t * 1e15) - 1) < 1e-12, s["power_fW"]
 assert abs(s["si"]["f0_Hz"] / 1e8 - 1) < 1e-12, s["si"]["f0_Hz"]
 assert abs(s["si"]["bias_mV"] - 0.12) < 1e-12, s["si"]["bias_mV"]
 assert s["provenance"]["si_units"]["energy_unit_J"] == 1.602176634e-25
 PY
+"$ergon" sweep --method averaged --config "$(dirname "$0")/../../examples/nanotube.toml" --sweep "lead.L.mu=50:60:2" \
+  -o "$tmp/ntsw" >/dev/null 2>&1 || fail "nanotube sweep"
+head -2 "$tmp/ntsw/sweep.csv" | grep -q "current_nA,current_nA_stderr,power_fW" || fail "sweep SI columns: $(head -2 "$tmp/ntsw/sweep.csv")"
 check unit-without-units 2 "units.energy" -- "$ergon" steady --set "oscillator.w0=450 MHz"
 check unit-wrong-dimension 2 "oscillator.w0 = 3 ns" -- "$ergon" steady --set units.energy=ueV --set "oscillator.w0=3 ns"
 
