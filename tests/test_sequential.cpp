@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "ergon/averaged.hpp"
@@ -265,6 +266,26 @@ TEST(Sequential, EquilibriumStateIsThermal) {
   const SequentialTunnelling model(c);
   const auto sol = ergon::solve_averaged(model, c, 0);
   EXPECT_NEAR(sol.state->moment(1), 2.0, 1e-7);
+}
+
+TEST(Sequential, AveragedSolverRefusesADoubleWell) {
+  // w0 = 0.002 with lambda = 0.1: the polaron energy 2 lambda^2 / w0 = 10
+  // exceeds T = 2 and F^2 dn/dx > m w0^2 at x = 0, so x = 0 is a maximum of
+  // the mean-force potential. The solver used to build its orbits around
+  // it silently; it must refuse, naming the coupling. With lambda = 0.03
+  // the same device has one well and solves.
+  Config c = dots(0.0)[0];
+  c.device.oscillator.w0 = 0.002;
+  c.device.left.Gamma = c.device.right.Gamma = 0.05;
+  try {
+    (void)ergon::solve_averaged(SequentialTunnelling(c), c, 0);
+    ADD_FAILURE() << "a double-well potential was solved";
+  } catch (const ergon::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("more than one well"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("oscillator.lambda"), std::string::npos) << e.what();
+  }
+  c.device.oscillator.lambda = 0.03;
+  EXPECT_GT(ergon::solve_averaged(SequentialTunnelling(c), c, 0).state->moment(1), 0.0);
 }
 
 TEST(Sequential, RefusesDotsItCannotBuild) {
