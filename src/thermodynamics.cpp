@@ -66,15 +66,22 @@ Thermodynamics from_spectrum(std::vector<double> r, const std::vector<double>& d
   for (double v : r)
     if (v > 0) t.entropy -= v * std::log(v);
   // Passive state: largest eigenvalue in the ground state, and so on.
-  std::sort(r.begin(), r.end(), std::greater<>());
-  double passive = 0.0;
-  for (std::size_t k = 0; k < r.size(); ++k) passive += static_cast<double>(k) * r[k];
+  auto passive_number = [](std::vector<double> s) {
+    std::sort(s.begin(), s.end(), std::greater<>());
+    double out = 0.0;
+    for (std::size_t k = 0; k < s.size(); ++k) out += static_cast<double>(k) * s[k];
+    return out;
+  };
+  const double passive = passive_number(r);
+  const double passive_dephased = passive_number(d);
   t.nbar = nbar;
   t.energy = w0 * nbar;
   t.g2_defined = nbar > kVacuum;
   t.g2 = t.g2_defined ? nn1 / (nbar * nbar) : 0.0;
   t.mandel_q = t.g2_defined ? nbar * (t.g2 - 1.0) : 0.0;
   t.ergotropy = std::max(0.0, w0 * (nbar - passive));
+  t.incoherent_ergotropy = std::min(t.ergotropy, std::max(0.0, w0 * (nbar - passive_dephased)));
+  t.coherent_ergotropy = t.ergotropy - t.incoherent_ergotropy;
   // W_F = T D(rho || rho_th) = U - T S - F_eq with F_eq = T ln(1 - e^{-w0/T})
   // (the thermal state's free energy, ground state at 0): finite for any
   // T > 0, -> U as T -> 0.
@@ -117,7 +124,10 @@ Thermodynamics thermodynamics(const Eigen::MatrixXcd& rho, double w0, double T, 
   check_probabilities(r, "eigenvalues of rho", negative_tolerance);
   std::vector<double> diag(static_cast<std::size_t>(rho.rows()));
   for (Eigen::Index n = 0; n < rho.rows(); ++n) diag[static_cast<std::size_t>(n)] = rho(n, n).real();
-  return from_spectrum(r, diag, w0, T);
+  Thermodynamics t = from_spectrum(r, diag, w0, T);
+  for (Eigen::Index m = 0; m < rho.rows(); ++m)
+    for (Eigen::Index n = m + 1; n < rho.cols(); ++n) t.max_coherence = std::max(t.max_coherence, std::abs(rho(m, n)));
+  return t;
 }
 
 double g2_from_moments(double y_mean, double y2_mean) {
@@ -144,7 +154,10 @@ std::vector<std::pair<std::string, double>> named_values(const Thermodynamics& t
           {"mandel_q", t.mandel_q},
           {"ergotropy", t.ergotropy},
           {"free_energy_work", t.free_energy_work},
-          {"temperature", t.temperature}};
+          {"temperature", t.temperature},
+          {"incoherent_ergotropy", t.incoherent_ergotropy},
+          {"coherent_ergotropy", t.coherent_ergotropy},
+          {"max_coherence", t.max_coherence}};
 }
 
 }  // namespace ergon

@@ -3,6 +3,8 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <algorithm>
+#include <functional>
 #include <random>
 
 #include "ergon/thermodynamics.hpp"
@@ -92,6 +94,97 @@ TEST(Thermodynamics, PureStateHasZeroEntropyAndFullErgotropy) {
   EXPECT_NEAR(t.entropy, 0.0, 1e-10);
   EXPECT_NEAR(t.ergotropy, 0.2 * std::norm(beta), 1e-10);  // everything above the ground state
   EXPECT_NEAR(t.g2, 1.0, 1e-10);
+}
+
+// |beta> truncated at N states (weight lost < 1e-20 for the sizes used).
+Eigen::VectorXcd coherent_state(std::complex<double> beta, int N) {
+  Eigen::VectorXcd v(N);
+  for (int n = 0; n < N; ++n)
+    v(n) = std::exp(-std::norm(beta) / 2) * std::pow(beta, n) / std::sqrt(std::tgamma(n + 1.0));
+  return v;
+}
+
+TEST(Thermodynamics, CoherentStateErgotropySplitsIntoIncoherentAndCoherentParts) {
+  // Pure |beta>: W_E = U. Its dephased state is Poissonian, whose ergotropy
+  // (the incoherent part) is U minus the passive energy of the sorted Poisson
+  // weights; the coherent part is the rest, and max |rho_mn| is the largest
+  // product of two Poisson amplitudes.
+  const std::complex<double> beta(2.0, -1.0);
+  const double w0 = 0.2, mu = std::norm(beta);
+  const Eigen::VectorXcd v = coherent_state(beta, 60);
+  const auto t = ergon::thermodynamics(Eigen::MatrixXcd(v * v.adjoint()), w0, 2.0);
+  std::vector<double> poisson;
+  for (int n = 0; n < 60; ++n) poisson.push_back(std::exp(n * std::log(mu) - mu - std::lgamma(n + 1.0)));
+  auto sorted = poisson;
+  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  double passive = 0;
+  for (std::size_t k = 0; k < sorted.size(); ++k) passive += static_cast<double>(k) * sorted[k];
+  EXPECT_NEAR(t.ergotropy, w0 * mu, 1e-12);
+  EXPECT_NEAR(t.incoherent_ergotropy, w0 * (mu - passive), 1e-12);
+  EXPECT_NEAR(t.coherent_ergotropy, w0 * passive, 1e-12);
+  EXPECT_GT(t.coherent_ergotropy, 0.1 * t.ergotropy);
+  EXPECT_NEAR(t.max_coherence, std::sqrt(sorted[0] * sorted[1]), 1e-14);  // the two largest amplitudes
+  // The phase-averaged state is diagonal: all its ergotropy is incoherent,
+  // and it equals the population-vector path's to rounding.
+  Eigen::MatrixXcd averaged = Eigen::MatrixXcd::Zero(60, 60);
+  for (int n = 0; n < 60; ++n) averaged(n, n) = poisson[static_cast<std::size_t>(n)];
+  const auto a = ergon::thermodynamics(averaged, w0, 2.0);
+  const auto p = ergon::thermodynamics(poisson, w0, 2.0);
+  EXPECT_NEAR(a.coherent_ergotropy, 0.0, 1e-15);
+  EXPECT_EQ(a.max_coherence, 0.0);
+  EXPECT_NEAR(a.ergotropy, a.incoherent_ergotropy, 1e-15);
+  EXPECT_NEAR(a.ergotropy, p.ergotropy, 1e-14);
+  EXPECT_NEAR(a.entropy, p.entropy, 1e-13);
+  EXPECT_NEAR(a.free_energy_work, p.free_energy_work, 1e-14);
+  EXPECT_NEAR(a.g2, p.g2, 1e-14);
+  EXPECT_EQ(p.coherent_ergotropy, 0.0);
+  EXPECT_EQ(p.incoherent_ergotropy, p.ergotropy);
+}
+
+TEST(Thermodynamics, SqueezedVacuumAgainstClosedForms) {
+  // S(r)|0> = (cosh r)^{-1/2} sum_n (-tanh r)^n sqrt((2n)!)/(2^n n!) |2n>
+  // (squeezing phase 0): pure, nbar = sinh^2 r, <a^dag^2 a^2> = 3 sinh^4 r +
+  // sinh^2 r, so g2 = 3 + 1/sinh^2 r; W_E = U; S = 0; W_F = U - F_eq.
+  const double r = 0.7, w0 = 0.3, T = 1.5;
+  const int N = 200;
+  Eigen::VectorXcd v = Eigen::VectorXcd::Zero(N);
+  for (int k = 0; 2 * k < N; ++k)
+    v(2 * k) = std::exp(-0.5 * std::log(std::cosh(r)) + k * std::log(std::tanh(r)) + 0.5 * std::lgamma(2 * k + 1.0) -
+                        k * std::log(2.0) - std::lgamma(k + 1.0)) *
+               (k % 2 ? -1.0 : 1.0);
+  const auto t = ergon::thermodynamics(Eigen::MatrixXcd(v * v.adjoint()), w0, T);
+  const double s2 = std::pow(std::sinh(r), 2);
+  EXPECT_NEAR(t.nbar, s2, 1e-12);
+  EXPECT_NEAR(t.g2, 3 + 1 / s2, 1e-11);
+  EXPECT_NEAR(t.entropy, 0.0, 1e-10);
+  EXPECT_NEAR(t.ergotropy, w0 * s2, 1e-12);
+  EXPECT_NEAR(t.free_energy_work, w0 * s2 - T * std::log(-std::expm1(-w0 / T)), 1e-10);
+  EXPECT_NEAR(t.incoherent_ergotropy + t.coherent_ergotropy, t.ergotropy, 1e-15);
+}
+
+TEST(Thermodynamics, IncoherentErgotropyIsTheDephasedStatesOnRandomStates) {
+  std::mt19937_64 rng(23);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int n = 3 + trial % 12;
+    Eigen::MatrixXcd A(n, n);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) A(i, j) = {u(rng) - 0.5, u(rng) - 0.5};
+    Eigen::MatrixXcd rho = A * A.adjoint();
+    rho /= rho.trace().real();
+    const auto t = ergon::thermodynamics(rho, 0.4, 0.8);
+    std::vector<double> diag;
+    for (int k = 0; k < n; ++k) diag.push_back(rho(k, k).real());
+    const auto d = ergon::thermodynamics(diag, 0.4, 0.8);
+    EXPECT_NEAR(t.incoherent_ergotropy, d.ergotropy, 1e-13);
+    EXPECT_GE(t.coherent_ergotropy, 0.0);
+    EXPECT_LE(t.entropy, d.entropy + 1e-13);  // dephasing raises the entropy
+    double largest = 0;
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j)
+        if (i != j) largest = std::max(largest, std::abs(rho(i, j)));
+    EXPECT_DOUBLE_EQ(t.max_coherence, largest);
+  }
 }
 
 TEST(Thermodynamics, G2FromWignerMoments) {

@@ -19,13 +19,21 @@ struct Thermodynamics {
   bool g2_defined = true;         // false for (numerically) the vacuum, nbar < 1e-9, where g2 is 0/0
   double mandel_q = 0.0;          // (Var n - nbar) / nbar = nbar (g2 - 1)
   double ergotropy = 0.0;         // W_E = U - min over unitaries [energy]
+  // W_E = incoherent + coherent (Francica et al., PRL 125, 180603 (2020)):
+  // the incoherent part is the ergotropy of the dephased state diag(rho),
+  // the coherent part the rest (>= 0: diag(rho) is majorised by the spectrum).
+  // A diagonal state has coherent_ergotropy = 0.
+  double incoherent_ergotropy = 0.0;  // [energy]
+  double coherent_ergotropy = 0.0;    // [energy]
+  double max_coherence = 0.0;         // max_{m != n} |rho_mn| (0 for a diagonal state)
   double free_energy_work = 0.0;  // W_F = T D(rho || rho_th) = F_neq - F_eq [energy]
   double temperature = 0.0;       // reference temperature of W_F [energy]
 };
 
 // The values by name, in a fixed order: nbar, energy, entropy, g2,
-// mandel_q, ergotropy, free_energy_work, temperature (what `ergon analyze`
-// writes and Python's dicts hold).
+// mandel_q, ergotropy, free_energy_work, temperature, incoherent_ergotropy,
+// coherent_ergotropy, max_coherence (what `ergon analyze` writes and
+// Python's dicts hold).
 std::vector<std::pair<std::string, double>> named_values(const Thermodynamics& t);
 
 // Diagonal state rho = sum_n p_n |n><n|. w0 and T must be finite and > 0;
