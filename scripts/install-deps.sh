@@ -9,8 +9,9 @@ packages=(
   cmake g++ make pkg-config git ca-certificates
   libboost-dev libeigen3-dev libfmt-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev librandom123-dev
   libxsimd-dev libgtest-dev libbenchmark-dev
-  libhdf5-dev
+  libhdf5-dev libzip-dev
   python3 python3-dev pybind11-dev python3-numpy python3-matplotlib python3-pytest python3-qutip python3-h5py
+  python3-setuptools python3-wheel python3-venv python3-pip python3-build
 )
 if [ "${1:-}" = "--ci" ]; then
   packages+=(libopenmpi-dev openmpi-bin clang libclang-rt-14-dev)

@@ -216,4 +216,69 @@ Analysis analyze_wigner(const std::vector<double>& re, const std::vector<double>
   return a;
 }
 
+PhaseSpaceConvention parse_convention(const std::string& name, double g) {
+  PhaseSpaceConvention c;
+  if (name == "ergon")
+    c.kind = PhaseSpaceConvention::Kind::ergon;
+  else if (name == "qutip")
+    c.kind = PhaseSpaceConvention::Kind::qutip;
+  else
+    throw messages::bad_value("convention", name, "ergon (alpha = x/x0 + i p/p0) or qutip (alpha = g (x + i y)/2)");
+  if (!(std::isfinite(g) && g > 0)) throw messages::out_of_range("g", g, "must be a finite number > 0 (QuTiP's default sqrt(2))");
+  c.g = g;
+  return c;
+}
+
+Analysis analyze_wigner_matrix(const std::vector<double>& xvec, const std::vector<double>& yvec,
+                               const std::vector<double>& W, const PhaseSpaceConvention& convention, double w0,
+                               double T, int n_max, const std::atomic<bool>* stop) {
+  if (xvec.size() < 3 || yvec.size() < 3)
+    throw messages::usage(fmt::format("a Wigner matrix needs at least 3 points on each axis (xvec has {}, yvec {})",
+                                      xvec.size(), yvec.size()));
+  if (W.size() != xvec.size() * yvec.size())
+    throw messages::usage(fmt::format("the Wigner matrix has {} values where len(yvec) x len(xvec) = {} x {} = {} are "
+                                      "expected (rows follow yvec, columns xvec, as qutip.wigner returns it)",
+                                      W.size(), yvec.size(), xvec.size(), xvec.size() * yvec.size()));
+  check_finite(xvec, "xvec");
+  check_finite(yvec, "yvec");
+  const bool qutip = convention.kind == PhaseSpaceConvention::Kind::qutip;
+  const double scale = qutip ? convention.g / 2 : 1.0;       // alpha per unit of the axes
+  const double density = qutip ? 4 / (convention.g * convention.g) : 1.0;  // W_alpha / W_axes
+  std::vector<double> re, im, w;
+  re.reserve(W.size());
+  im.reserve(W.size());
+  w.reserve(W.size());
+  for (std::size_t i = 0; i < yvec.size(); ++i)
+    for (std::size_t j = 0; j < xvec.size(); ++j) {
+      re.push_back(scale * xvec[j]);
+      im.push_back(scale * yvec[i]);
+      w.push_back(density * W[i * xvec.size() + j]);
+    }
+  Analysis a = analyze_wigner(re, im, w, w0, T, n_max, stop);
+  return a;
+}
+
+Analysis analyze_density_matrix(const Eigen::MatrixXcd& rho, double w0, double T) {
+  if (rho.rows() != rho.cols() || rho.rows() == 0)
+    throw messages::usage(fmt::format("a density matrix must be square and not empty (it is {} x {})", rho.rows(),
+                                      rho.cols()));
+  if (rho.rows() > max_density_states + 1) throw messages::density_too_large(static_cast<int>(rho.rows()) - 1, max_density_states);
+  Analysis a;
+  a.source = "density_matrix";
+  a.thermo = thermodynamics(rho, w0, T);
+  a.populations.n_max = static_cast<int>(rho.rows()) - 1;
+  a.populations.p.resize(static_cast<std::size_t>(rho.rows()));
+  double off = 0;
+  for (Eigen::Index m = 0; m < rho.rows(); ++m) {
+    a.populations.p[static_cast<std::size_t>(m)] = rho(m, m).real();
+    a.populations.trace += rho(m, m).real();
+    if (rho(m, m).real() < 0) a.populations.negative_weight -= rho(m, m).real();
+    for (Eigen::Index n = 0; n < rho.cols(); ++n)
+      if (m != n) off += std::norm(rho(m, n));
+  }
+  a.off_diagonal = std::sqrt(off);
+  mark_vacuum(a);
+  return a;
+}
+
 }  // namespace ergon

@@ -152,7 +152,34 @@ py::dict steady_dict(const ergon::SteadyState& s) {
 py::dict thermo_dict(const ergon::Thermodynamics& t) {
   py::dict d;
   for (const auto& [key, value] : ergon::named_values(t)) d[py::str(key)] = value;
+  d["g2_defined"] = t.g2_defined;
   return d;
+}
+
+// An analysis as a dict: the thermodynamics, the populations (diagonal of
+// rho) and the diagnostics of the input's quality.
+py::dict analysis_dict(const ergon::Analysis& a, double w0) {
+  py::dict out = thermo_dict(a.thermo);
+  out["source"] = a.source;
+  out["w0"] = w0;
+  out["p_n"] = to_array(a.populations.p);
+  out["n_max"] = a.populations.n_max;
+  out["trace"] = a.populations.trace;
+  out["negative_weight"] = a.populations.negative_weight;
+  if (a.source == "wigner" || a.source == "density_matrix") out["off_diagonal_norm"] = a.off_diagonal;
+  return out;
+}
+
+using ComplexArray = py::array_t<std::complex<double>, py::array::c_style | py::array::forcecast>;
+
+Eigen::MatrixXcd to_matrix(const ComplexArray& rho) {
+  if (rho.ndim() != 2 || rho.shape(0) != rho.shape(1))
+    throw py::value_error("rho must be a square matrix (the density matrix in the Fock basis)");
+  const auto N = static_cast<Eigen::Index>(rho.shape(0));
+  Eigen::MatrixXcd R(N, N);
+  for (Eigen::Index i = 0; i < N; ++i)
+    for (Eigen::Index j = 0; j < N; ++j) R(i, j) = rho.at(i, j);
+  return R;
 }
 
 }  // namespace
@@ -331,15 +358,57 @@ W_F = T D(rho || rho_thermal) at the given temperature [energy].)");
 
   m.def(
       "density_thermodynamics",
-      [](const py::array_t<std::complex<double>, py::array::c_style | py::array::forcecast>& rho, double w0, double T) {
-        if (rho.ndim() != 2 || rho.shape(0) != rho.shape(1)) throw py::value_error("rho must be a square matrix");
-        const auto N = static_cast<Eigen::Index>(rho.shape(0));
-        Eigen::MatrixXcd R(N, N);
-        for (Eigen::Index i = 0; i < N; ++i)
-          for (Eigen::Index j = 0; j < N; ++j) R(i, j) = rho.at(i, j);
-        return thermo_dict(ergon::thermodynamics(R, w0, T));
+      [](const ComplexArray& rho, double w0, double T) { return thermo_dict(ergon::thermodynamics(to_matrix(rho), w0, T)); },
+      "rho"_a, "w0"_a, "temperature"_a,
+      R"(Thermodynamics of a general density matrix in the Fock basis: as thermodynamics(), with the
+ergotropy from the eigenvalues of rho, split into incoherent_ergotropy (that of the dephased
+state diag(rho)) and coherent_ergotropy, and max_coherence = max |rho_mn|, m != n.)");
+
+  m.def(
+      "analyze_density_matrix",
+      [](const ComplexArray& rho, double w0, double T) {
+        return analysis_dict(ergon::analyze_density_matrix(to_matrix(rho), w0, T), w0);
       },
-      "rho"_a, "w0"_a, "temperature"_a, "Thermodynamics of a general density matrix in the Fock basis.");
+      "rho"_a, "w0"_a, "temperature"_a, "Analysis of a density matrix (what `ergon analyze --density` reports).");
+
+  m.def(
+      "analyze_populations",
+      [](const Array& p, double w0, double T) {
+        return analysis_dict(ergon::analyze_populations(to_vector(p, "p"), w0, T), w0);
+      },
+      "p"_a, "w0"_a, "temperature"_a, "Analysis of Fock populations (what `ergon analyze --populations` reports).");
+
+  m.def(
+      "analyze_wigner_matrix",
+      [](const Array& xvec, const Array& yvec, const Array& W, double w0, double T, const std::string& convention,
+         double g, int n_max) {
+        if (W.ndim() != 2) throw py::value_error("W must be a matrix W[i, j] at (xvec[j], yvec[i])");
+        if (static_cast<std::size_t>(W.shape(0)) != static_cast<std::size_t>(yvec.size()) ||
+            static_cast<std::size_t>(W.shape(1)) != static_cast<std::size_t>(xvec.size()))
+          throw py::value_error("W has shape (" + std::to_string(W.shape(0)) + ", " + std::to_string(W.shape(1)) +
+                                ") where (len(yvec), len(xvec)) = (" + std::to_string(yvec.size()) + ", " +
+                                std::to_string(xvec.size()) + ") is expected, as qutip.wigner returns it");
+        const auto phase_space = ergon::parse_convention(convention, g);
+        const auto xs = to_vector(xvec, "xvec"), ys = to_vector(yvec, "yvec");
+        const std::vector<double> w(W.data(), W.data() + W.size());
+        const auto a = interruptible(0, [&](const ergon::RunControl& ctl) {
+          ergon::Analysis out;
+          ergon::run_polling(
+              [&] { out = ergon::analyze_wigner_matrix(xs, ys, w, phase_space, w0, T, n_max, ctl.stop); },
+              [&] { ctl.progress(0.0); }, 100);
+          return out;
+        });
+        return analysis_dict(a, w0);
+      },
+      "xvec"_a, "yvec"_a, "W"_a, "w0"_a, "temperature"_a, "convention"_a = "ergon", "g"_a = std::sqrt(2.0),
+      "n_max"_a = 0,
+      R"(Analysis of a Wigner function given as a matrix W[i, j] at (xvec[j], yvec[i]), the layout of
+qutip.wigner(rho, xvec, yvec). convention 'ergon': the axes are Re and Im of alpha = x/x0 + i p/p0,
+int W d^2alpha = 1; 'qutip': QuTiP's x, y with alpha = g (x + i y)/2, int W dx dy = 1.)");
+
+  m.def(
+      "reference_temperature", [](const ConfigHandle& c) { return ergon::reference_temperature(c.config); },
+      "config"_a, "The reference temperature of W_F: thermo.temperature, else the leads' common temperature.");
 
   m.def(
       "analyze_wigner",
