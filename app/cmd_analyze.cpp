@@ -33,12 +33,13 @@ Input parse_input(const std::string& text, const std::string& default_group) {
   return {text, default_group, is_hdf5_path(text)};
 }
 
-CsvData read_table(const Input& in) { return in.hdf5 ? read_hdf5_table(in.file, in.group) : read_csv(in.file); }
+CsvData read_table(const Input& in, const std::string& text) {
+  return in.hdf5 ? read_hdf5_table(in.file, in.group) : parse_csv(text, in.file);
+}
 
-// A text file whose first data line starts with a number is a matrix
+// A text whose first data line starts with a number is a matrix
 // (numpy.savetxt), not a CSV table with a header row.
-bool is_text_matrix(const std::string& path) {
-  const std::string text = read_file(path);
+bool is_text_matrix(const std::string& text) {
   std::size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   while (pos < text.size()) {
     const auto end = std::min(text.find('\n', pos), text.size());
@@ -187,10 +188,14 @@ void add_analyze_command(CLI::App& app) {
     const double w0 = config.device.oscillator.w0;
     Analysis a;
     const std::string file = in.file;
-    if (!populations.empty() && !in.hdf5 && (is_npy_path(file) || is_npz_path(file) || is_text_matrix(file))) {
+    // A text file is read once (it may be a pipe): a matrix or a CSV table.
+    const bool binary = in.hdf5 || is_npy_path(file) || is_npz_path(file);
+    const std::string text = binary ? std::string() : read_file(file);
+    const bool matrix = !binary && is_text_matrix(text);
+    if (!populations.empty() && !in.hdf5 && (is_npy_path(file) || is_npz_path(file) || matrix)) {
       const NumericArray arr = is_npy_path(file)   ? read_npy(file)
                                : is_npz_path(file) ? npz_array(read_npz(file), file, {"p_n", "p", "populations"})
-                                                   : read_text_matrix(file);
+                                                   : parse_text_matrix(text, file);
       const auto p = vector_of(arr, "a population vector");
       for (std::size_t i = 0; i < p.size(); ++i)
         if (p[i] < -1e-6)
@@ -198,7 +203,7 @@ void add_analyze_command(CLI::App& app) {
                                          fmt::format("p[{}] = {} < 0: probabilities cannot be negative", i, p[i]));
       a = analyze_populations(p, w0, T);
     } else if (!populations.empty()) {
-      const CsvData d = read_table(in);
+      const CsvData d = read_table(in, text);
       const auto& n = d.column("n", file);
       const auto& p = d.column("p_n", file);
       for (std::size_t i = 0; i < n.size(); ++i)
@@ -211,7 +216,7 @@ void add_analyze_command(CLI::App& app) {
               file, d.lines[i], fmt::format("p_n = {} < 0 at n = {}: probabilities cannot be negative", p[i], i));
       a = analyze_populations(p, w0, T);
     } else if (!radial.empty()) {
-      const CsvData d = read_table(in);
+      const CsvData d = read_table(in, text);
       const auto& y = d.column("y", file);
       for (std::size_t i = 1; i < y.size(); ++i)
         if (!(y[i] > y[i - 1]))
@@ -222,9 +227,9 @@ void add_analyze_command(CLI::App& app) {
       if (in.hdf5) throw messages::usage("--density reads .npy, .npz or text matrices, not HDF5");
       const NumericArray arr = is_npy_path(file)   ? read_npy(file)
                                : is_npz_path(file) ? npz_array(read_npz(file), file, {"rho", "density_matrix"})
-                                                   : read_text_matrix(file);
+                                                   : parse_text_matrix(text, file);
       a = analyze_density_matrix(matrix_of(arr), w0, T);
-    } else if (!in.hdf5 && (is_npy_path(file) || is_npz_path(file) || is_text_matrix(file))) {
+    } else if (!in.hdf5 && (is_npy_path(file) || is_npz_path(file) || matrix)) {
       std::vector<std::string> comments;
       NumericArray W;
       std::vector<double> xs, ys;
@@ -236,7 +241,7 @@ void add_analyze_command(CLI::App& app) {
         xs = vector_of(npz_array(arrays, file, {"xvec", "x"}), "xvec");
         ys = vector_of(npz_array(arrays, file, {"yvec", "y"}), "yvec");
       } else {
-        W = is_npy_path(file) ? read_npy(file) : read_text_matrix(file, &comments);
+        W = is_npy_path(file) ? read_npy(file) : parse_text_matrix(text, file, &comments);
         xs = axis_values("--xvec", xvec, comments, file);
         ys = axis_values("--yvec", yvec, comments, file);
       }
@@ -251,7 +256,7 @@ void add_analyze_command(CLI::App& app) {
       a = analyze_wigner_matrix(xs, ys, W.real_values(), phase_space, w0, T, n_max, stop_flag());
       if (interrupted()) throw messages::interrupted();
     } else {
-      const CsvData d = read_table(in);
+      const CsvData d = read_table(in, text);
       a = analyze_wigner(d.column("re_alpha", file), d.column("im_alpha", file), d.column("W", file), w0, T, n_max,
                          stop_flag());
       if (interrupted()) throw messages::interrupted();
