@@ -62,9 +62,9 @@ NumericArray npz_array(const std::map<std::string, NumericArray>& arrays, const 
   }
   std::vector<std::string> held;
   for (const auto& [k, v] : arrays) held.push_back(k);
-  throw messages::malformed_file(file, 0,
-                                 fmt::format("no array named {} (the archive holds: {})", fmt::join(names, " or "),
-                                             fmt::join(held, ", ")));
+  throw messages::malformed_file(
+      file, 0,
+      fmt::format("no array named {} (the archive holds: {})", fmt::join(names, " or "), fmt::join(held, ", ")));
 }
 
 std::vector<double> vector_of(const NumericArray& a, const std::string& what) {
@@ -99,9 +99,10 @@ std::vector<double> axis_values(const std::string& option, const std::string& fr
     throw messages::usage(fmt::format("{} is given both by {} and by the header line '# {} ...' of {}: give it once",
                                       name, option, name, file));
   if (from_option.empty() && from_header.empty())
-    throw messages::usage(fmt::format("a Wigner matrix needs its axes: {} START:STOP:COUNT (or a header line "
-                                      "'# {} START:STOP:COUNT' in {})",
-                                      option, name, file));
+    throw messages::usage(
+        fmt::format("a Wigner matrix needs its axes: {} START:STOP:COUNT (or a header line "
+                    "'# {} START:STOP:COUNT' in {})",
+                    option, name, file));
   return from_option.empty() ? parse_values(file + ": # " + name, from_header) : parse_values(option, from_option);
 }
 
@@ -116,8 +117,7 @@ Eigen::MatrixXcd matrix_of(const NumericArray& a) {
   const auto N = static_cast<Eigen::Index>(a.rows());
   Eigen::MatrixXcd rho(N, N);
   for (Eigen::Index i = 0; i < N; ++i)
-    for (Eigen::Index j = 0; j < N; ++j)
-      rho(i, j) = a.at(static_cast<std::size_t>(i), static_cast<std::size_t>(j));
+    for (Eigen::Index j = 0; j < N; ++j) rho(i, j) = a.at(static_cast<std::size_t>(i), static_cast<std::size_t>(j));
   return rho;
 }
 

@@ -224,7 +224,8 @@ PhaseSpaceConvention parse_convention(const std::string& name, double g) {
     c.kind = PhaseSpaceConvention::Kind::qutip;
   else
     throw messages::bad_value("convention", name, "ergon (alpha = x/x0 + i p/p0) or qutip (alpha = g (x + i y)/2)");
-  if (!(std::isfinite(g) && g > 0)) throw messages::out_of_range("g", g, "must be a finite number > 0 (QuTiP's default sqrt(2))");
+  if (!(std::isfinite(g) && g > 0))
+    throw messages::out_of_range("g", g, "must be a finite number > 0 (QuTiP's default sqrt(2))");
   c.g = g;
   return c;
 }
@@ -236,13 +237,14 @@ Analysis analyze_wigner_matrix(const std::vector<double>& xvec, const std::vecto
     throw messages::usage(fmt::format("a Wigner matrix needs at least 3 points on each axis (xvec has {}, yvec {})",
                                       xvec.size(), yvec.size()));
   if (W.size() != xvec.size() * yvec.size())
-    throw messages::usage(fmt::format("the Wigner matrix has {} values where len(yvec) x len(xvec) = {} x {} = {} are "
-                                      "expected (rows follow yvec, columns xvec, as qutip.wigner returns it)",
-                                      W.size(), yvec.size(), xvec.size(), xvec.size() * yvec.size()));
+    throw messages::usage(
+        fmt::format("the Wigner matrix has {} values where len(yvec) x len(xvec) = {} x {} = {} are "
+                    "expected (rows follow yvec, columns xvec, as qutip.wigner returns it)",
+                    W.size(), yvec.size(), xvec.size(), xvec.size() * yvec.size()));
   check_finite(xvec, "xvec");
   check_finite(yvec, "yvec");
   const bool qutip = convention.kind == PhaseSpaceConvention::Kind::qutip;
-  const double scale = qutip ? convention.g / 2 : 1.0;       // alpha per unit of the axes
+  const double scale = qutip ? convention.g / 2 : 1.0;                     // alpha per unit of the axes
   const double density = qutip ? 4 / (convention.g * convention.g) : 1.0;  // W_alpha / W_axes
   std::vector<double> re, im, w;
   re.reserve(W.size());
@@ -260,9 +262,10 @@ Analysis analyze_wigner_matrix(const std::vector<double>& xvec, const std::vecto
 
 Analysis analyze_density_matrix(const Eigen::MatrixXcd& rho, double w0, double T) {
   if (rho.rows() != rho.cols() || rho.rows() == 0)
-    throw messages::usage(fmt::format("a density matrix must be square and not empty (it is {} x {})", rho.rows(),
-                                      rho.cols()));
-  if (rho.rows() > max_density_states + 1) throw messages::density_too_large(static_cast<int>(rho.rows()) - 1, max_density_states);
+    throw messages::usage(
+        fmt::format("a density matrix must be square and not empty (it is {} x {})", rho.rows(), rho.cols()));
+  if (rho.rows() > max_density_states + 1)
+    throw messages::density_too_large(static_cast<int>(rho.rows()) - 1, max_density_states);
   Analysis a;
   a.source = "density_matrix";
   a.thermo = thermodynamics(rho, w0, T);

@@ -70,9 +70,9 @@ TEST(Arrays, NpyOtherTypesAndVersions) {
   ASSERT_TRUE(z.is_complex());
   EXPECT_EQ(z.at(0, 0), std::complex<double>(0.5, -0.25));
   EXPECT_EQ(z.at(1, 0), std::complex<double>(1e-300, 3));
-  const auto s = ergon::parse_npy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
-                                      bytes_of<float>({0.5f, 0.25f, 0.125f}), 2),
-                                  "s.npy");
+  const auto s = ergon::parse_npy(
+      npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", bytes_of<float>({0.5f, 0.25f, 0.125f}), 2),
+      "s.npy");
   EXPECT_EQ(s.real, (std::vector<double>{0.5, 0.25, 0.125}));
   const auto i = ergon::parse_npy(
       npy("{'descr': '<i8', 'fortran_order': False, 'shape': (1, 2), }", bytes_of<std::int64_t>({-3, 7})), "i.npy");
@@ -112,9 +112,9 @@ TEST(Arrays, MalformedNpyIsRefusedNamingTheProblem) {
             std::string::npos);
   const double nan = std::nan("");
   EXPECT_NE(error_of([&] {
-              ergon::parse_npy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 1), }",
-                                   bytes_of<double>({1.0, nan})),
-                               "n.npy");
+              ergon::parse_npy(
+                  npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 1), }", bytes_of<double>({1.0, nan})),
+                  "n.npy");
             }).find("element [1, 0] is not finite"),
             std::string::npos);
   // A header length beyond the file.
@@ -125,8 +125,8 @@ TEST(Arrays, MalformedNpyIsRefusedNamingTheProblem) {
 TEST(Arrays, TextMatrixRealAndComplexEntries) {
   std::vector<std::string> comments;
   // numpy.savetxt of a complex matrix, then a comma-separated real one.
-  const auto z = ergon::parse_text_matrix(
-      "# xvec -1:1:3\n (1.0e+00+2.5e-01j) (-3.0e-02-1.0e+00j)\n(2j) (4.5e+00+0j)\n", "z.txt", &comments);
+  const auto z = ergon::parse_text_matrix("# xvec -1:1:3\n (1.0e+00+2.5e-01j) (-3.0e-02-1.0e+00j)\n(2j) (4.5e+00+0j)\n",
+                                          "z.txt", &comments);
   ASSERT_EQ(z.shape, (std::vector<std::size_t>{2, 2}));
   ASSERT_TRUE(z.is_complex());
   EXPECT_EQ(z.at(0, 0), std::complex<double>(1.0, 0.25));
@@ -143,8 +143,9 @@ TEST(Arrays, TextMatrixRealAndComplexEntries) {
 }
 
 TEST(Arrays, MalformedTextMatrixNamesTheLine) {
-  EXPECT_NE(error_of([] { ergon::parse_text_matrix("1 2 3\n4 5\n", "m.txt"); })
-                .find("m.txt:2: 2 values where the first row has 3"),
+  EXPECT_NE(error_of([] {
+              ergon::parse_text_matrix("1 2 3\n4 5\n", "m.txt");
+            }).find("m.txt:2: 2 values where the first row has 3"),
             std::string::npos);
   EXPECT_NE(error_of([] { ergon::parse_text_matrix("1 2\n3 x\n", "m.txt"); }).find("m.txt:2: 'x' is not a real"),
             std::string::npos);

@@ -40,7 +40,7 @@ Analysis analyze_wigner(const std::vector<double>& re, const std::vector<double>
 // ergon: the axes are Re alpha and Im alpha with alpha = x/x0 + i p/p0 (the
 // coherent amplitude, <a>), W normalised as int W d^2alpha = 1. qutip: the
 // axes are QuTiP's (x, y) of wigner(rho, xvec, yvec, g=g), alpha = g (x + i y)/2,
-// int W dx dy = 1, so W_alpha = (4/g^2) W_xy (docs/model.md, section 6).
+// int W dx dy = 1, so W_alpha = (4/g^2) W_xy (docs/model.md, section 9).
 struct PhaseSpaceConvention {
   enum class Kind { ergon, qutip };
   Kind kind = Kind::ergon;

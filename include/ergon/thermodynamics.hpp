@@ -12,13 +12,13 @@
 namespace ergon {
 
 struct Thermodynamics {
-  double nbar = 0.0;              // <a^dag a>
-  double energy = 0.0;            // U = w0 nbar [energy]
-  double entropy = 0.0;           // von Neumann S = -Tr rho ln rho
-  double g2 = 0.0;                // <a^dag^2 a^2> / nbar^2 (thermal 2, coherent 1); 0 if undefined
-  bool g2_defined = true;         // false for (numerically) the vacuum, nbar < 1e-9, where g2 is 0/0
-  double mandel_q = 0.0;          // (Var n - nbar) / nbar = nbar (g2 - 1)
-  double ergotropy = 0.0;         // W_E = U - min over unitaries [energy]
+  double nbar = 0.0;       // <a^dag a>
+  double energy = 0.0;     // U = w0 nbar [energy]
+  double entropy = 0.0;    // von Neumann S = -Tr rho ln rho
+  double g2 = 0.0;         // <a^dag^2 a^2> / nbar^2 (thermal 2, coherent 1); 0 if undefined
+  bool g2_defined = true;  // false for (numerically) the vacuum, nbar < 1e-9, where g2 is 0/0
+  double mandel_q = 0.0;   // (Var n - nbar) / nbar = nbar (g2 - 1)
+  double ergotropy = 0.0;  // W_E = U - min over unitaries [energy]
   // W_E = incoherent + coherent (Francica et al., PRL 125, 180603 (2020)):
   // the incoherent part is the ergotropy of the dephased state diag(rho),
   // the coherent part the rest (>= 0: diag(rho) is majorised by the spectrum).
@@ -26,8 +26,8 @@ struct Thermodynamics {
   double incoherent_ergotropy = 0.0;  // [energy]
   double coherent_ergotropy = 0.0;    // [energy]
   double max_coherence = 0.0;         // max_{m != n} |rho_mn| (0 for a diagonal state)
-  double free_energy_work = 0.0;  // W_F = T D(rho || rho_th) = F_neq - F_eq [energy]
-  double temperature = 0.0;       // reference temperature of W_F [energy]
+  double free_energy_work = 0.0;      // W_F = T D(rho || rho_th) = F_neq - F_eq [energy]
+  double temperature = 0.0;           // reference temperature of W_F [energy]
 };
 
 // The values by name, in a fixed order: nbar, energy, entropy, g2,

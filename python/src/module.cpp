@@ -358,7 +358,9 @@ W_F = T D(rho || rho_thermal) at the given temperature [energy].)");
 
   m.def(
       "density_thermodynamics",
-      [](const ComplexArray& rho, double w0, double T) { return thermo_dict(ergon::thermodynamics(to_matrix(rho), w0, T)); },
+      [](const ComplexArray& rho, double w0, double T) {
+        return thermo_dict(ergon::thermodynamics(to_matrix(rho), w0, T));
+      },
       "rho"_a, "w0"_a, "temperature"_a,
       R"(Thermodynamics of a general density matrix in the Fock basis: as thermodynamics(), with the
 ergotropy from the eigenvalues of rho, split into incoherent_ergotropy (that of the dephased
@@ -407,8 +409,8 @@ qutip.wigner(rho, xvec, yvec). convention 'ergon': the axes are Re and Im of alp
 int W d^2alpha = 1; 'qutip': QuTiP's x, y with alpha = g (x + i y)/2, int W dx dy = 1.)");
 
   m.def(
-      "reference_temperature", [](const ConfigHandle& c) { return ergon::reference_temperature(c.config); },
-      "config"_a, "The reference temperature of W_F: thermo.temperature, else the leads' common temperature.");
+      "reference_temperature", [](const ConfigHandle& c) { return ergon::reference_temperature(c.config); }, "config"_a,
+      "The reference temperature of W_F: thermo.temperature, else the leads' common temperature.");
 
   m.def(
       "analyze_wigner",

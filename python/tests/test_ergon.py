@@ -99,7 +99,7 @@ def test_thermodynamics_of_arrays():
 
 
 @pytest.mark.parametrize("script,args", [("coefficients_plot.py", []), ("steady_state.py", ["6"]),
-                                         ("sweep.py", ["5"])])
+                                         ("sweep.py", ["5"]), ("qutip_states.py", [])])
 def test_examples_run(tmp_path, script, args):
     out = tmp_path / "out.png"
     subprocess.run([sys.executable, os.path.join(SOURCE, "examples", script), *args, str(out)], check=True,

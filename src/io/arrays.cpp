@@ -62,8 +62,8 @@ Descr parse_descr(std::string_view v, const std::string& origin) {
   const auto [ptr, ec] = std::from_chars(d.data() + 2, d.data() + d.size(), bytes);
   out.bytes = bytes;
   const bool ok = ec == std::errc() && ptr == d.data() + d.size() &&
-                  ((out.kind == 'f' && (bytes == 8 || bytes == 4)) || (out.kind == 'c' && (bytes == 16 || bytes == 8)) ||
-                   (out.kind == 'i' && (bytes == 8 || bytes == 4)));
+                  ((out.kind == 'f' && (bytes == 8 || bytes == 4)) ||
+                   (out.kind == 'c' && (bytes == 16 || bytes == 8)) || (out.kind == 'i' && (bytes == 8 || bytes == 4)));
   if (!ok) bad_npy(origin, fmt::format("dtype '{}' is not supported ({})", d, allowed));
   return out;
 }
@@ -79,13 +79,15 @@ std::vector<std::size_t> parse_shape(std::string_view v, const std::string& orig
     if (t.empty()) break;
     std::size_t n = 0;
     const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-    if (ec != std::errc()) bad_npy(origin, fmt::format("the .npy shape '{}' is not a tuple of sizes", v.substr(0, end + 1)));
+    if (ec != std::errc())
+      bad_npy(origin, fmt::format("the .npy shape '{}' is not a tuple of sizes", v.substr(0, end + 1)));
     shape.push_back(n);
     t.remove_prefix(static_cast<std::size_t>(ptr - t.data()));
     while (!t.empty() && t.front() == 'L') t.remove_prefix(1);  // Python 2 longs
   }
   if (shape.empty() || shape.size() > 2)
-    bad_npy(origin, fmt::format("an array of rank {} where rank 1 (a vector) or 2 (a matrix) is expected", shape.size()));
+    bad_npy(origin,
+            fmt::format("an array of rank {} where rank 1 (a vector) or 2 (a matrix) is expected", shape.size()));
   return shape;
 }
 
@@ -155,7 +157,8 @@ std::vector<double> NumericArray::real_values(double tolerance) const {
     }
     if (imaginary > tolerance * largest)
       throw messages::malformed_file(
-          origin, 0, fmt::format("complex values (largest imaginary part {:.3g}) where real numbers are expected", imaginary));
+          origin, 0,
+          fmt::format("complex values (largest imaginary part {:.3g}) where real numbers are expected", imaginary));
   }
   return real;
 }
@@ -170,7 +173,8 @@ NumericArray parse_npy(const std::string& bytes, const std::string& origin) {
   const auto major = static_cast<unsigned char>(bytes[6]);
   std::size_t header_len = 0, offset = 0;
   if (major == 1) {
-    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    header_len =
+        static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
     offset = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) bad_npy(origin, "truncated .npy header");
@@ -264,7 +268,8 @@ std::map<std::string, NumericArray> read_npz(const std::string& path) {
 
 NumericArray parse_text_matrix(const std::string& text, const std::string& origin, std::vector<std::string>* comments) {
   if (text.find('\0') != std::string::npos)
-    throw messages::malformed_file(origin, 1, "binary data (a NUL byte) in a text matrix (a .npy file needs that name)");
+    throw messages::malformed_file(origin, 1,
+                                   "binary data (a NUL byte) in a text matrix (a .npy file needs that name)");
   NumericArray a;
   a.origin = origin;
   std::vector<double> re, im;

@@ -318,5 +318,48 @@ head -2 "$tmp/ntsw/sweep.csv" | grep -q "current_nA,current_nA_stderr,power_fW" 
 check unit-without-units 2 "units.energy" -- "$ergon" steady --set "oscillator.w0=450 MHz"
 check unit-wrong-dimension 2 "oscillator.w0 = 3 ns" -- "$ergon" steady --set units.energy=ueV --set "oscillator.w0=3 ns"
 
+# Inputs as physicists have them (issue 19): a numpy.savetxt density matrix
+# with complex entries, a one-column population file, a Wigner matrix with
+# its axes in a header line; malformed ones name the file and line.
+# |psi> = (|0> + i|1>)/sqrt(2), w0 = 0.2: pure, U = W_E = 0.1, all of it
+# coherent (the dephased state (1/2, 1/2) is passive), |rho_01| = 1/2.
+printf '# rho of (|0> + i|1>)/sqrt(2)\n (5e-01+0j) (0-5e-01j)\n (0+5e-01j) (5e-01+0j)\n' >"$tmp/rho.txt"
+"$ergon" analyze --density "$tmp/rho.txt" --json >"$tmp/rho.json" 2>&1 || fail "analyze density: $(cat "$tmp/rho.json")"
+/usr/bin/python3 - "$tmp/rho.json" <<'PY' || fail "density-matrix thermodynamics"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert abs(j["energy"] - 0.1) < 1e-15 and abs(j["ergotropy"] - 0.1) < 1e-12, j
+assert abs(j["coherent_ergotropy"] - 0.1) < 1e-12 and j["incoherent_ergotropy"] < 1e-15, j
+assert abs(j["entropy"]) < 1e-12 and abs(j["max_coherence"] - 0.5) < 1e-15 and j["source"] == "density_matrix", j
+PY
+printf '0.5\n0.3\n0.2\n' >"$tmp/p.txt"
+"$ergon" analyze --populations "$tmp/p.txt" --json >"$tmp/p.json" 2>&1 || fail "analyze one-column populations"
+grep -q '"nbar": 0.7' "$tmp/p.json" || fail "one-column populations nbar: $(cat "$tmp/p.json")"
+printf '1 2 3\n4 5\n' >"$tmp/ragged.txt"
+check ragged-matrix 2 "ragged.txt:2: 2 values where the first row has 3" -- "$ergon" analyze --density "$tmp/ragged.txt"
+printf '0.5 0.1\n0.3 0.5\n' >"$tmp/skew.txt"
+check non-hermitian 2 "the density matrix is not Hermitian" -- "$ergon" analyze --density "$tmp/skew.txt"
+printf '1 0 0\n0 0 0\n' >"$tmp/rect.txt"
+check non-square 2 "rect.txt: a density matrix is square, not 2 x 3" -- "$ergon" analyze --density "$tmp/rect.txt"
+check axes-without-wigner 2 "--xvec and --yvec are the axes of a Wigner matrix" -- \
+  "$ergon" analyze --density "$tmp/rho.txt" --xvec -1:1:3
+check bad-convention 2 "convention = wigner is not allowed: ergon" -- "$ergon" analyze --wigner "$tmp/vac.csv" --convention wigner
+check bad-g 2 "g = -1 is not allowed" -- "$ergon" analyze --wigner "$tmp/vac.csv" --convention qutip --g -1
+printf 'PK\003\004 not a zip' >"$tmp/bad.npz"
+check bad-npz 4 "bad.npz" -- "$ergon" analyze --density "$tmp/bad.npz"
+printf '\223NUMPY\001\000' >"$tmp/cut.npy"
+check cut-npy 2 "cut.npy: not a NumPy .npy file" -- "$ergon" analyze --density "$tmp/cut.npy"
+/usr/bin/python3 - "$tmp/vacm.txt" <<'PY'
+import sys, numpy as np
+xs = np.linspace(-4, 4, 81)
+W = 2 / np.pi * np.exp(-2 * (xs[None, :] ** 2 + xs[:, None] ** 2))
+np.savetxt(sys.argv[1], W, header="xvec -4:4:81\nyvec -4:4:81")
+PY
+"$ergon" analyze --wigner "$tmp/vacm.txt" >"$tmp/vacm.out" 2>&1 || fail "analyze Wigner matrix: $(cat "$tmp/vacm.out")"
+grep -q "g2(0) undefined" "$tmp/vacm.out" || fail "Wigner-matrix vacuum: $(cat "$tmp/vacm.out")"
+check axes-twice 2 "xvec is given both by --xvec and by the header line" -- \
+  "$ergon" analyze --wigner "$tmp/vacm.txt" --xvec -4:4:81
+check axes-missing 2 "a Wigner matrix needs its axes: --xvec" -- "$ergon" analyze --wigner "$tmp/skew.txt"
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
