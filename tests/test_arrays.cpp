@@ -2,16 +2,17 @@
 // exact values for every supported layout, and a message naming the problem
 // for each malformed input. (NumPy-written files are read in the Python
 // tests, python/tests/test_interchange.py.)
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <complex>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <string>
 
 #include "ergon/errors.hpp"
 #include "ergon/io/arrays.hpp"
+#include "error_message.hpp"
 
 namespace {
 
@@ -42,14 +43,7 @@ std::string bytes_of(std::initializer_list<T> values) {
   return out;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ergon::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ergon::testing::error_message;
 
 TEST(Arrays, NpyFloat64MatrixInCAndFortranOrder) {
   const auto data = bytes_of<double>({1, 2, 3, 4, 5, 6});
@@ -84,42 +78,27 @@ TEST(Arrays, NpyOtherTypesAndVersions) {
 
 TEST(Arrays, MalformedNpyIsRefusedNamingTheProblem) {
   const auto d6 = bytes_of<double>({1, 2, 3, 4, 5, 6});
-  EXPECT_NE(error_of([] { ergon::parse_npy("PK\x03\x04 not numpy", "a.npy"); }).find("a.npy: not a NumPy .npy file"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] {
-              ergon::parse_npy(npy("{'descr': '>f8', 'fortran_order': False, 'shape': (6,), }", d6), "b.npy");
-            }).find("dtype '>f8' is not little-endian"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] {
-              ergon::parse_npy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 3), }", d6), "r.npy");
-            }).find("rank 3"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] {
-              ergon::parse_npy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 4), }", d6), "t.npy");
-            }).find("holds 48 bytes of data where its shape and dtype need 64"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] {
-              ergon::parse_npy(npy("{'descr': '<U3', 'fortran_order': False, 'shape': (2,), }", d6), "u.npy");
-            }).find("dtype '<U3' is not supported"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] {
-              ergon::parse_npy(npy("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (2,), }", d6), "s.npy");
-            }).find("structured"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] {
-              ergon::parse_npy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (0,), }", ""), "e.npy");
-            }).find("empty"),
-            std::string::npos);
-  const double nan = std::nan("");
-  EXPECT_NE(error_of([&] {
-              ergon::parse_npy(
-                  npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 1), }", bytes_of<double>({1.0, nan})),
-                  "n.npy");
-            }).find("element [1, 0] is not finite"),
-            std::string::npos);
-  // A header length beyond the file.
-  std::string cut = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", d6).substr(0, 40);
-  EXPECT_NE(error_of([&] { ergon::parse_npy(cut, "h.npy"); }).find("truncated .npy header"), std::string::npos);
+  const auto with_nan = bytes_of<double>({1.0, std::nan("")});
+  auto header = [](const char* descr, const char* shape) {
+    return fmt::format("{{'descr': {}, 'fortran_order': False, 'shape': {}, }}", descr, shape);
+  };
+  struct Case {
+    std::string bytes, expected;
+  };
+  const std::vector<Case> cases = {
+      {"PK\x03\x04 not numpy", "bad.npy: not a NumPy .npy file"},
+      {npy(header("'>f8'", "(6,)"), d6), "dtype '>f8' is not little-endian"},
+      {npy(header("'<f8'", "(1, 2, 3)"), d6), "rank 3"},
+      {npy(header("'<f8'", "(2, 4)"), d6), "holds 48 bytes of data where its shape and dtype need 64"},
+      {npy(header("'<U3'", "(2,)"), d6), "dtype '<U3' is not supported"},
+      {npy(header("[('a', '<f8')]", "(2,)"), d6), "structured"},
+      {npy(header("'<f8'", "(0,)"), ""), "empty"},
+      {npy(header("'<f8'", "(2, 1)"), with_nan), "element [1, 0] is not finite"},
+      {npy(header("'<f8'", "(6,)"), d6).substr(0, 40), "truncated .npy header"},  // header beyond the file
+  };
+  for (const auto& c : cases)
+    EXPECT_NE(error_message([&] { ergon::parse_npy(c.bytes, "bad.npy"); }).find(c.expected), std::string::npos)
+        << c.expected;
 }
 
 TEST(Arrays, TextMatrixRealAndComplexEntries) {
@@ -143,21 +122,22 @@ TEST(Arrays, TextMatrixRealAndComplexEntries) {
 }
 
 TEST(Arrays, MalformedTextMatrixNamesTheLine) {
-  EXPECT_NE(error_of([] {
+  EXPECT_NE(error_message([] {
               ergon::parse_text_matrix("1 2 3\n4 5\n", "m.txt");
             }).find("m.txt:2: 2 values where the first row has 3"),
             std::string::npos);
-  EXPECT_NE(error_of([] { ergon::parse_text_matrix("1 2\n3 x\n", "m.txt"); }).find("m.txt:2: 'x' is not a real"),
+  EXPECT_NE(error_message([] { ergon::parse_text_matrix("1 2\n3 x\n", "m.txt"); }).find("m.txt:2: 'x' is not a real"),
             std::string::npos);
-  EXPECT_NE(error_of([] { ergon::parse_text_matrix("1 inf\n", "m.txt"); }).find("m.txt:1: 'inf' is not finite"),
+  EXPECT_NE(error_message([] { ergon::parse_text_matrix("1 inf\n", "m.txt"); }).find("m.txt:1: 'inf' is not finite"),
             std::string::npos);
-  EXPECT_NE(error_of([] { ergon::parse_text_matrix("# only a comment\n", "m.txt"); }).find("no numbers"),
+  EXPECT_NE(error_message([] { ergon::parse_text_matrix("# only a comment\n", "m.txt"); }).find("no numbers"),
             std::string::npos);
-  EXPECT_NE(error_of([] { ergon::parse_text_matrix("(1+j)\n", "m.txt"); }).find("'(1+j)' is not a real or complex"),
-            std::string::npos);
+  EXPECT_NE(
+      error_message([] { ergon::parse_text_matrix("(1+j)\n", "m.txt"); }).find("'(1+j)' is not a real or complex"),
+      std::string::npos);
   // Real values expected, a complex matrix given.
   const auto z = ergon::parse_text_matrix("(1+1j) 2\n", "z.txt");
-  EXPECT_NE(error_of([&] { z.real_values(); }).find("z.txt: complex values"), std::string::npos);
+  EXPECT_NE(error_message([&] { z.real_values(); }).find("z.txt: complex values"), std::string::npos);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "ergon/config.hpp"
 #include "ergon/errors.hpp"
+#include "error_message.hpp"
 
 namespace {
 
@@ -12,15 +13,7 @@ using ergon::Config;
 using ergon::Error;
 
 // Runs fn and returns the message of the ergon::Error it throws ("" if none).
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using ergon::testing::error_message;
 
 TEST(Config, DefaultsAreThePapersParameters) {
   const Config c;
@@ -68,41 +61,43 @@ TEST(Config, LaterLayerReplacesCouplingChoice) {
 
 TEST(Config, UnknownKeysNameTheKeyAndSuggest) {
   Config c;
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "lead.L.widht", "2"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "lead.L.widht", "2"); }),
             "unknown key 'lead.L.widht'; did you mean 'lead.L.width'?");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "oscilator.w0", "2"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "oscilator.w0", "2"); }),
             "unknown key 'oscilator.w0'; did you mean 'oscillator.w0'?");
-  EXPECT_EQ(error_of([&] { ergon::load_config_text(c, "[lead.L]\nGama = 1\n", "f.toml"); }),
+  EXPECT_EQ(error_message([&] { ergon::load_config_text(c, "[lead.L]\nGama = 1\n", "f.toml"); }),
             "f.toml:2: unknown key 'lead.L.Gama'; did you mean 'lead.L.Gamma'?");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "completely.unrelated.thing", "1"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "completely.unrelated.thing", "1"); }),
             "unknown key 'completely.unrelated.thing' (see 'ergon config' for the known keys)");
 }
 
 TEST(Config, EveryConstraintIsEnforced) {
   Config c;
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "lead.L.width", "0"); }), "lead.L.width = 0 is not allowed: must be > 0");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "lead.R.Gamma", "-1"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "lead.L.width", "0"); }),
+            "lead.L.width = 0 is not allowed: must be > 0");
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "lead.R.Gamma", "-1"); }),
             "lead.R.Gamma = -1 is not allowed: must be > 0");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "lead.R.beta", "0"); }), "lead.R.beta = 0 is not allowed: must be > 0");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "oscillator.mass", "-2"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "lead.R.beta", "0"); }),
+            "lead.R.beta = 0 is not allowed: must be > 0");
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "oscillator.mass", "-2"); }),
             "oscillator.mass = -2 is not allowed: must be > 0");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "oscillator.w0", "inf"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "oscillator.w0", "inf"); }),
             "oscillator.w0 = inf is not allowed: must be a finite number");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "dot.eps", "nan"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "dot.eps", "nan"); }),
             "dot.eps = nan is not allowed: must be a finite number");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "oscillator.lambda", "0"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "oscillator.lambda", "0"); }),
             "oscillator.lambda = 0 is not allowed: must be a finite non-zero number");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "lead.L.mu", "abc"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "lead.L.mu", "abc"); }),
             "lead.L.mu = abc is not allowed: must be a real number");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "lead.L.type", "gaussian"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "lead.L.type", "gaussian"); }),
             "lead.L.type = \"gaussian\" is not allowed: must be one of \"lorentzian\", \"wideband\"");
-  EXPECT_EQ(error_of([&] { ergon::set_key(c, "langevin.trajectories", "0"); }),
+  EXPECT_EQ(error_message([&] { ergon::set_key(c, "langevin.trajectories", "0"); }),
             "langevin.trajectories = 0 is not allowed: must be an integer in [1, 1048576]");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               ergon::apply_assignments(c, {"oscillator.lambda=0.1", "oscillator.force=0.2"});
             }),
             "oscillator.lambda and oscillator.force are both set; give exactly one of them");
-  EXPECT_EQ(error_of([&] { ergon::apply_assignments(c, {"lead.L.mu"}); }),
+  EXPECT_EQ(error_message([&] { ergon::apply_assignments(c, {"lead.L.mu"}); }),
             "--set 'lead.L.mu' is not of the form key=value");
   // A failed layer leaves the configuration untouched.
   EXPECT_EQ(c.device.left.width, 1.0);
@@ -110,16 +105,16 @@ TEST(Config, EveryConstraintIsEnforced) {
 
 TEST(Config, FileErrorsNameFileLineAndKey) {
   Config c;
-  EXPECT_EQ(error_of([&] { ergon::load_config_text(c, "[oscillator]\nw0 = 0.2\nmass = -1.0\n", "dev.toml"); }),
+  EXPECT_EQ(error_message([&] { ergon::load_config_text(c, "[oscillator]\nw0 = 0.2\nmass = -1.0\n", "dev.toml"); }),
             "dev.toml:3: oscillator.mass = -1 is not allowed: must be > 0");
-  EXPECT_EQ(error_of([&] { ergon::load_config_text(c, "[oscillator]\nlambda = 0.1\nforce = 0.2\n", "dev.toml"); }),
+  EXPECT_EQ(error_message([&] { ergon::load_config_text(c, "[oscillator]\nlambda = 0.1\nforce = 0.2\n", "dev.toml"); }),
             "dev.toml:1: oscillator.lambda and oscillator.force are both set; give exactly one of them");
-  EXPECT_EQ(error_of([&] { ergon::load_config_text(c, "[lead.L]\nwidth = nan\n", "dev.toml"); }),
+  EXPECT_EQ(error_message([&] { ergon::load_config_text(c, "[lead.L]\nwidth = nan\n", "dev.toml"); }),
             "dev.toml:2: lead.L.width = nan is not allowed: must be a finite number");
-  EXPECT_EQ(error_of([&] { ergon::load_config_text(c, "[lead.L]\nwidth = \"wide\"\n", "dev.toml"); }),
+  EXPECT_EQ(error_message([&] { ergon::load_config_text(c, "[lead.L]\nwidth = \"wide\"\n", "dev.toml"); }),
             "dev.toml:2: lead.L.width = wide is not allowed: must be a real number, or a number with a unit once "
             "units.energy is set");
-  EXPECT_NE(error_of([&] { ergon::load_config_text(c, "[lead.L\nwidth = 1\n", "dev.toml"); }).find("dev.toml:1:"),
+  EXPECT_NE(error_message([&] { ergon::load_config_text(c, "[lead.L\nwidth = 1\n", "dev.toml"); }).find("dev.toml:1:"),
             std::string::npos);
   Config fresh;
   EXPECT_EQ(ergon::to_toml(c), ergon::to_toml(fresh));
@@ -136,7 +131,7 @@ TEST(Config, RangeSyntax) {
   EXPECT_EQ(v.back(), 20.0);
   EXPECT_NEAR(v[42], 4.2, 1e-15);
   for (const char* bad : {"1:2", "0:1:0", "a:b:3", "1:2:3:4", "1,,2", "", "0:1:-3", "0:1:2.5", "1:2:1", "nan"})
-    EXPECT_NE(error_of([&] { ergon::parse_values("--x-range", bad); }), "") << bad;
+    EXPECT_NE(error_message([&] { ergon::parse_values("--x-range", bad); }), "") << bad;
 }
 
 TEST(Config, EveryKeyIsDocumentedAndPrinted) {

@@ -13,6 +13,7 @@
 #include "ergon/io.hpp"
 #include "ergon/steady.hpp"
 #include "ergon/sweep.hpp"
+#include "error_message.hpp"
 
 namespace {
 
@@ -41,14 +42,7 @@ const std::vector<ergon::SweepPoint>& points() {
   return p;
 }
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ergon::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using ergon::testing::error_message;
 
 TEST(SweepRecord, JsonRoundTripIsBitIdentical) {
   for (std::size_t i = 0; i < points().size(); ++i) {
@@ -66,7 +60,7 @@ TEST(SweepRecord, JsonRoundTripIsBitIdentical) {
     EXPECT_EQ(back.diagnostics.size(), r.diagnostics.size());
     EXPECT_EQ(ergon::sweep_csv(axes(), {back}), ergon::sweep_csv(axes(), {r}));
   }
-  EXPECT_NE(message_of([] { ergon::record_from_json(nlohmann::json::parse("{\"index\": 1}"), "x.json"); }), "");
+  EXPECT_NE(error_message([] { ergon::record_from_json(nlohmann::json::parse("{\"index\": 1}"), "x.json"); }), "");
 }
 
 TEST(SweepCheckpoint, SavesLoadsAndRefusesAnotherSweep) {
@@ -90,7 +84,7 @@ TEST(SweepCheckpoint, SavesLoadsAndRefusesAnotherSweep) {
         ergon::sweep_fingerprint(base, {{"V", {0.0, 16.5}}}, "averaged")}) {
     EXPECT_NE(fp2, fp);
     const ergon::SweepCheckpoint wrong(dir / "checkpoint", fp2, 2);
-    EXPECT_NE(message_of([&] { wrong.load(); }).find("holds checkpoints of a different sweep"), std::string::npos);
+    EXPECT_NE(error_message([&] { wrong.load(); }).find("holds checkpoints of a different sweep"), std::string::npos);
   }
   ck.remove();
   EXPECT_FALSE(fs::exists(dir / "checkpoint"));
@@ -127,7 +121,7 @@ TEST(Hdf5, SteadyRoundTripAndDamageDetection) {
     return dir / name;
   };
   const std::string truncated = write("truncated.h5", bytes.substr(0, bytes.size() / 2));
-  EXPECT_NE(message_of([&] { ergon::read_hdf5_table(truncated, "wigner"); }).find("not a complete ergon result"),
+  EXPECT_NE(error_message([&] { ergon::read_hdf5_table(truncated, "wigner"); }).find("not a complete ergon result"),
             std::string::npos);
   // W is the largest dataset: a byte near the file's middle lies in its chunk.
   std::string flipped = bytes;
@@ -137,10 +131,11 @@ TEST(Hdf5, SteadyRoundTripAndDamageDetection) {
   ASSERT_NE(at, std::string::npos);
   flipped[at + 3] = static_cast<char>(flipped[at + 3] ^ 0x10);
   const std::string damaged = write("damaged.h5", flipped);
-  EXPECT_NE(message_of([&] { ergon::read_hdf5_table(damaged, "wigner"); }).find("checksum"), std::string::npos);
+  EXPECT_NE(error_message([&] { ergon::read_hdf5_table(damaged, "wigner"); }).find("checksum"), std::string::npos);
   const std::string foreign = write("foreign.h5", "not hdf5 at all");
-  EXPECT_NE(message_of([&] { ergon::read_hdf5_table(foreign, "wigner"); }).find("not an HDF5 file"), std::string::npos);
-  EXPECT_NE(message_of([&] { ergon::read_hdf5_table(path, "nonsense"); }).find("no group 'nonsense'"),
+  EXPECT_NE(error_message([&] { ergon::read_hdf5_table(foreign, "wigner"); }).find("not an HDF5 file"),
+            std::string::npos);
+  EXPECT_NE(error_message([&] { ergon::read_hdf5_table(path, "nonsense"); }).find("no group 'nonsense'"),
             std::string::npos);
 }
 

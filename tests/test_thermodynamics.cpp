@@ -18,6 +18,17 @@ std::vector<double> thermal(double w0, double T, int n_max) {
   return p;
 }
 
+// A random full-rank density matrix A A^dag / Tr(A A^dag), A with entries
+// uniform in the square [-1/2, 1/2]^2 of the complex plane.
+Eigen::MatrixXcd random_density_matrix(std::mt19937_64& rng, int n) {
+  std::uniform_real_distribution<double> u(-0.5, 0.5);
+  Eigen::MatrixXcd A(n, n);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) A(i, j) = {u(rng), u(rng)};
+  const Eigen::MatrixXcd rho = A * A.adjoint();
+  return rho / rho.trace().real();
+}
+
 TEST(Thermodynamics, ThermalStateHasNoExtractableWork) {
   const double w0 = 0.2, T = 2.0;
   const auto t = ergon::thermodynamics(thermal(w0, T, 600), w0, T);
@@ -72,11 +83,7 @@ TEST(Thermodynamics, ErgotropyBoundedByFreeEnergyWorkOnRandomStates) {
   // General (non-diagonal) random density matrices.
   for (int trial = 0; trial < 50; ++trial) {
     const int n = 3 + trial % 10;
-    Eigen::MatrixXcd A(n, n);
-    for (int i = 0; i < n; ++i)
-      for (int j = 0; j < n; ++j) A(i, j) = {u(rng) - 0.5, u(rng) - 0.5};
-    Eigen::MatrixXcd rho = A * A.adjoint();
-    rho /= rho.trace().real();
+    const Eigen::MatrixXcd rho = random_density_matrix(rng, n);
     const auto t = ergon::thermodynamics(rho, 0.3, 0.5 + u(rng));
     EXPECT_LE(t.ergotropy, t.free_energy_work + 1e-12);
   }
@@ -167,11 +174,7 @@ TEST(Thermodynamics, IncoherentErgotropyIsTheDephasedStatesOnRandomStates) {
   std::uniform_real_distribution<double> u(0, 1);
   for (int trial = 0; trial < 40; ++trial) {
     const int n = 3 + trial % 12;
-    Eigen::MatrixXcd A(n, n);
-    for (int i = 0; i < n; ++i)
-      for (int j = 0; j < n; ++j) A(i, j) = {u(rng) - 0.5, u(rng) - 0.5};
-    Eigen::MatrixXcd rho = A * A.adjoint();
-    rho /= rho.trace().real();
+    const Eigen::MatrixXcd rho = random_density_matrix(rng, n);
     const auto t = ergon::thermodynamics(rho, 0.4, 0.8);
     std::vector<double> diag;
     for (int k = 0; k < n; ++k) diag.push_back(rho(k, k).real());
