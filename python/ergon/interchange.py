@@ -213,7 +213,8 @@ def _load_hdf5(path):
 
 def load(path):
     """Read any ergon output back: a CSV table, a JSON summary, an HDF5 file,
-    or a result directory (every CSV table in it and its summary).
+    or a result directory (every CSV table in it and its summary; result
+    directories inside it, as `ergon reproduce` writes them, as nested dicts).
 
     Returns a dict: tables by name (each a dict of NumPy arrays, one per
     column; an HDF5 file's groups likewise), 'summary' (the JSON document,
@@ -233,6 +234,14 @@ def load(path):
             if os.path.isfile(os.path.join(path, name)):
                 summary_file = os.path.join(path, name)
                 break
+        # Result directories inside (ergon reproduce -o results: one per figure).
+        for name in sorted(os.listdir(path)):
+            full = os.path.join(path, name)
+            if os.path.isdir(full) and name not in ("checkpoint", "figures") and name not in out:
+                try:
+                    out[name] = load(full)
+                except ValueError:
+                    pass
         if summary_file is None and not out:
             raise ValueError(f"{path}: no ergon results (CSV tables or summary.json) in this directory")
         summary = _load_json(summary_file) if summary_file else {}

@@ -218,6 +218,10 @@ def test_load_round_trips(tmp_path):
         np.testing.assert_allclose(h["populations"]["p_n"], d["populations"]["p_n"], rtol=0, atol=0)
         assert h["config"]["oscillator"]["w0"] == 0.2 and h["provenance"]["git_commit"] == commit
         assert h["summary"]["ergotropy"] == d["summary"]["ergotropy"]
+    # A directory of result directories (as ergon reproduce writes them) loads as nested dicts.
+    parent = ergon.load(tmp_path)
+    np.testing.assert_array_equal(parent["st"]["populations"]["p_n"], d["populations"]["p_n"])
+    np.testing.assert_array_equal(parent["sw"]["sweep"]["V"], [0.0, 3.0, 6.0])
     # A truncated ergon table is refused, as the CLI's readers refuse it.
     text = (tmp_path / "st" / "populations.csv").read_text().splitlines()
     (tmp_path / "cut.csv").write_text("\n".join(text[:10]) + "\n")
