@@ -54,11 +54,12 @@ __attribute__((always_inline)) inline void lead_nodes(const leads::LeadModel& le
     // Outside the window |t_R| - |t_L| = +Delta on L's side of R, -Delta beyond.
     const double side = muL < muR ? 1.0 : -1.0;  // +1: the window lies above mu_L
     // Both forms at every node, then a select: branch-free, so it vectorises.
-    for (unsigned i = 0; i < kLanes; ++i) {
-      const double inside = down / eL[i];
-      const double outside = eL[i] * ((w[i] <= lo) == (side > 0) ? down : up);
-      eR[i] = (w[i] > lo && w[i] < hi) ? inside : outside;
-    }
+    // (Three loops: in one, GCC sank the division into the select's branch and
+    // then could not vectorise it for AVX2 and SSE2, "control flow in loop".)
+    Nodes inside, outside;
+    for (unsigned i = 0; i < kLanes; ++i) inside[i] = down / eL[i];
+    for (unsigned i = 0; i < kLanes; ++i) outside[i] = eL[i] * ((w[i] <= lo) == (side > 0) ? down : up);
+    for (unsigned i = 0; i < kLanes; ++i) eR[i] = ((w[i] > lo) & (w[i] < hi)) ? inside[i] : outside[i];
   } else {
     for (unsigned i = 0; i < kLanes; ++i) eR[i] = -std::abs(bR * (w[i] - muR));
     simd::exp_inplace(eR.data(), kLanes);
@@ -112,7 +113,11 @@ __attribute__((always_inline)) inline void node_integrands(const leads::LeadMode
     // f_L - f_R = h_R - h_L, from the pair of small numbers (no cancellation),
     // in one subtraction (exactly zero for equal leads, even where the
     // compiler fuses multiply-adds).
-    const double bias = L.f[i] + R.f[i] < 1.0 ? L.f[i] - R.f[i] : R.h[i] - L.h[i];
+    // (Both differences, then a select by arithmetic: a conditional here
+    // kept GCC from vectorising the loop for AVX2 and SSE2, "control flow in
+    // loop"; measured 2026-12-02.)
+    const double small_f = L.f[i] + R.f[i] < 1.0 ? 1.0 : 0.0;
+    const double bias = small_f * (L.f[i] - R.f[i]) + (1.0 - small_f) * (R.h[i] - L.h[i]);
     const double kk = L.kappa[i] * R.kappa[i];
     const double force = dA * gg + A * dgg;  // d/dw [A g>]
     // g< for the occupation-type integrands, or -g> in the occupied form.
