@@ -77,6 +77,11 @@ BENCHMARK_CAPTURE(BM_Engine, splitting_three_point_avx2, ergon::Integrator::spli
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, euler_avx512, ergon::Integrator::euler, "avx512")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, euler_avx2, ergon::Integrator::euler, "avx2")->Unit(benchmark::kMillisecond);
+// Every kernel on every instruction set, so bench/compare has its rows on any x86-64.
+BENCHMARK_CAPTURE(BM_Engine, splitting_three_point_sse2, ergon::Integrator::splitting, "sse2",
+                  ergon::Noise::three_point)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Engine, euler_sse2, ergon::Integrator::euler, "sse2")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

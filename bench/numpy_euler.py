@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-table = np.genfromtxt(sys.argv[1], delimiter=",", names=True)
+table = np.genfromtxt(sys.argv[1], delimiter=",", names=True, skip_header=1)  # after the "# ergon VERSION" line
 M = int(sys.argv[2]) if len(sys.argv) > 2 else 4096
 steps = int(sys.argv[3]) if len(sys.argv) > 3 else 2000
 xs, n, gamma, D = table["x"], table["n"], table["gamma"], table["D"]
