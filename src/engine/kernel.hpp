@@ -7,7 +7,11 @@
 // single precision on the same lanes; each float vector is then widened to
 // two double vectors (trajectories [0, W) and [W, 2W) of the unit). The
 // kernel interleaves `Units` units so that the latency of one trajectory's
-// step (table look-up, kicks) overlaps the others'.
+// step (table look-up, kicks) overlaps the others': two with AVX-512's 32
+// vector registers, one with AVX2's 16 (two spill registers there: the
+// whole sampler at V = 16 on a 2-core AVX2 EPYC ran 5 % faster with one,
+// paired farm-bench, 2026-12-02). Results do not depend on it: each
+// trajectory has its own counter-based stream.
 #pragma once
 
 #include <immintrin.h>
@@ -30,11 +34,10 @@ struct Kernel {
   using bi32 = xsimd::batch<std::int32_t, Arch>;
   using bi = xsimd::batch<std::int64_t, Arch>;
   static constexpr int W = static_cast<int>(bd::size);  // doubles per vector
-  static constexpr int Units = 2;                       // interleaved units
-  static constexpr int Lanes = 2 * W * Units;           // trajectories per call
-
   static constexpr bool avx512 = std::is_base_of_v<xsimd::avx512f, Arch>;
   static constexpr bool avx2 = std::is_base_of_v<xsimd::avx2, Arch>;
+  static constexpr int Units = avx2 && !avx512 ? 1 : 2;  // interleaved units (AVX2: 16 registers)
+  static constexpr int Lanes = 2 * W * Units;            // trajectories per call
 
   // hi and lo 32 bits of a * M for every 32-bit lane.
   static void mulhilo(const bu& a, std::uint32_t M, bu& hi, bu& lo) {
