@@ -8,7 +8,7 @@
 // two double vectors (trajectories [0, W) and [W, 2W) of the unit). The
 // kernel interleaves `Units` units so that the latency of one trajectory's
 // step (table look-up, kicks) overlaps the others': two with AVX-512's 32
-// vector registers, one with AVX2's 16 (two spill registers there: the
+// vector registers, one with AVX2's 16 (with two, registers spill there: the
 // whole sampler at V = 16 on a 2-core AVX2 EPYC ran 5 % faster with one,
 // paired farm-bench, 2026-12-02). Results do not depend on it: each
 // trajectory has its own counter-based stream.
