@@ -124,8 +124,8 @@ Eigen::MatrixXcd matrix_of(const NumericArray& a) {
 }  // namespace
 
 void add_analyze_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("analyze",
-                                 "thermodynamic summary of a state from a file: --wigner, --radial or --populations");
+  auto* cmd = app.add_subcommand(
+      "analyze", "thermodynamic summary of a state from a file: --wigner, --radial, --populations or --density");
   static DeviceOptions dev;
   static std::string wigner, radial, populations, density, temperature, out, xvec, yvec, convention = "ergon";
   static double qutip_g = std::sqrt(2.0);
@@ -151,11 +151,14 @@ void add_analyze_command(CLI::App& app) {
       ->type_name("RANGE");
   cmd->add_option("--yvec", yvec, "second axis of a Wigner matrix (its rows): START:STOP:COUNT or a list")
       ->type_name("RANGE");
-  cmd->add_option("--convention", convention,
-                  "phase-space axes of a Wigner input: ergon (Re, Im alpha; alpha = x/x0 + i p/p0, "
-                  "int W d^2alpha = 1) or qutip (x, y of qutip.wigner(..., g): alpha = g (x + i y)/2)")
-      ->capture_default_str();
-  cmd->add_option("--g", qutip_g, "QuTiP's g of --convention qutip (default sqrt(2), QuTiP's default)");
+  static CLI::Option* convention_option = nullptr;
+  static CLI::Option* g_option = nullptr;
+  convention_option =
+      cmd->add_option("--convention", convention,
+                      "phase-space axes of a Wigner input: ergon (Re, Im alpha; alpha = x/x0 + i p/p0, "
+                      "int W d^2alpha = 1) or qutip (x, y of qutip.wigner(..., g): alpha = g (x + i y)/2)")
+          ->capture_default_str();
+  g_option = cmd->add_option("--g", qutip_g, "QuTiP's g of --convention qutip (default sqrt(2), QuTiP's default)");
   cmd->add_option("--temperature", temperature, "reference temperature of W_F (thermo.temperature)")->type_name("T");
   cmd->add_option("--n-max", n_max, "largest Fock number for --wigner (default: from the grid extent), <= 4000")
       ->check(CLI::NonNegativeNumber);
@@ -170,6 +173,10 @@ void add_analyze_command(CLI::App& app) {
     const PhaseSpaceConvention phase_space = parse_convention(convention, qutip_g);
     if ((!xvec.empty() || !yvec.empty()) && wigner.empty())
       throw messages::usage("--xvec and --yvec are the axes of a Wigner matrix (--wigner)");
+    if (g_option->count() > 0 && phase_space.kind != PhaseSpaceConvention::Kind::qutip)
+      throw messages::usage("--g is QuTiP's phase-space scale: it needs --convention qutip");
+    if (convention_option->count() > 0 && wigner.empty())
+      throw messages::usage("--convention is the phase space of a Wigner function (--wigner)");
     // An ergon HDF5 result carries its configuration: w0 and T come from it
     // unless --config says otherwise.
     DeviceOptions opts = dev;
@@ -257,8 +264,15 @@ void add_analyze_command(CLI::App& app) {
       if (interrupted()) throw messages::interrupted();
     } else {
       const CsvData d = read_table(in, text);
-      a = analyze_wigner(d.column("re_alpha", file), d.column("im_alpha", file), d.column("W", file), w0, T, n_max,
-                         stop_flag());
+      // Columns in QuTiP's x, y (--convention qutip) are converted to alpha.
+      auto scaled = [&](const char* column, double factor) {
+        std::vector<double> v = d.column(column, file);
+        for (auto& e : v) e *= factor;
+        return v;
+      };
+      const double s = phase_space.alpha_per_axis();
+      a = analyze_wigner(scaled("re_alpha", s), scaled("im_alpha", s), scaled("W", phase_space.density_factor()), w0, T,
+                         n_max, stop_flag());
       if (interrupted()) throw messages::interrupted();
     }
     const auto& t = a.thermo;

@@ -243,9 +243,7 @@ Analysis analyze_wigner_matrix(const std::vector<double>& xvec, const std::vecto
                     W.size(), yvec.size(), xvec.size(), xvec.size() * yvec.size()));
   check_finite(xvec, "xvec");
   check_finite(yvec, "yvec");
-  const bool qutip = convention.kind == PhaseSpaceConvention::Kind::qutip;
-  const double scale = qutip ? convention.g / 2 : 1.0;                     // alpha per unit of the axes
-  const double density = qutip ? 4 / (convention.g * convention.g) : 1.0;  // W_alpha / W_axes
+  const double scale = convention.alpha_per_axis(), density = convention.density_factor();
   std::vector<double> re, im, w;
   re.reserve(W.size());
   im.reserve(W.size());

@@ -45,6 +45,9 @@ struct PhaseSpaceConvention {
   enum class Kind { ergon, qutip };
   Kind kind = Kind::ergon;
   double g = std::sqrt(2.0);  // QuTiP's default
+  // alpha per unit of the axes, and W_alpha per unit of the given W.
+  double alpha_per_axis() const { return kind == Kind::qutip ? g / 2 : 1.0; }
+  double density_factor() const { return kind == Kind::qutip ? 4 / (g * g) : 1.0; }
 };
 PhaseSpaceConvention parse_convention(const std::string& name, double g);
 

@@ -360,6 +360,23 @@ grep -q "g2(0) undefined" "$tmp/vacm.out" || fail "Wigner-matrix vacuum: $(cat "
 check axes-twice 2 "xvec is given both by --xvec and by the header line" -- \
   "$ergon" analyze --wigner "$tmp/vacm.txt" --xvec -4:4:81
 check axes-missing 2 "a Wigner matrix needs its axes: --xvec" -- "$ergon" analyze --wigner "$tmp/skew.txt"
+check g-without-qutip 2 "--g is QuTiP's phase-space scale: it needs --convention qutip" -- \
+  "$ergon" analyze --wigner "$tmp/vacm.txt" --g 2
+check convention-without-wigner 2 "--convention is the phase space of a Wigner function" -- \
+  "$ergon" analyze --density "$tmp/rho.txt" --convention qutip
+# The long-format CSV honours --convention too: the vacuum in QuTiP's x, y
+# (g = sqrt 2: W = exp(-x^2 - y^2)/pi) is the vacuum.
+/usr/bin/python3 - "$tmp/vacq.csv" <<'PY'
+import sys, numpy as np
+xs = np.linspace(-5, 5, 81)
+with open(sys.argv[1], "w") as f:
+    f.write("re_alpha,im_alpha,W\n")
+    for a in xs:
+        for b in xs:
+            f.write("%r,%r,%r\n" % (a, b, np.exp(-(a * a + b * b)) / np.pi))
+PY
+"$ergon" analyze --wigner "$tmp/vacq.csv" --convention qutip >"$tmp/vacq.out" 2>&1 || fail "qutip long CSV: $(cat "$tmp/vacq.out")"
+grep -q "g2(0) undefined" "$tmp/vacq.out" || fail "qutip long-format vacuum: $(cat "$tmp/vacq.out")"
 
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
