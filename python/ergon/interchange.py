@@ -59,6 +59,8 @@ def analyze(state, *, xvec=None, yvec=None, w0=None, temperature=None, config=No
     """
     core = _core()
     w0, temperature = _device(config, w0, temperature)
+    if xvec is None and (convention != "ergon" or g != math.sqrt(2.0)):
+        raise ValueError("convention and g are the phase space of a Wigner matrix: give it with xvec and yvec")
     if _is_qobj(state):
         rho = state.full()
         if state.isket:

@@ -189,6 +189,8 @@ def test_malformed_inputs_are_refused_naming_the_file(tmp_path):
         ergon.analyze(np.array([[0.5, 0.3], [0.1, 0.5]]), w0=W0, temperature=T)
     with pytest.raises(ValueError, match="shape \\(5, 4\\) where \\(len\\(yvec\\), len\\(xvec\\)\\) = \\(5, 5\\)"):
         ergon.analyze(np.ones((5, 4)), xvec=np.linspace(-1, 1, 5), yvec=np.linspace(-1, 1, 5), w0=W0, temperature=T)
+    with pytest.raises(ValueError, match="phase space of a Wigner matrix"):
+        ergon.analyze(np.eye(2) / 2, convention="qutip", w0=W0, temperature=T)
     with pytest.raises(ValueError, match="both axes"):
         ergon.analyze(np.ones((5, 5)), xvec=np.linspace(-1, 1, 5), w0=W0, temperature=T)
 
