@@ -54,7 +54,7 @@ PhaseSpaceConvention parse_convention(const std::string& name, double g);
 // Wigner function as a matrix on two axis vectors, W[i * xvec.size() + j] at
 // (xvec[j], yvec[i]): rows follow the second axis, the layout of
 // qutip.wigner(rho, xvec, yvec) and of matplotlib's contourf(xvec, yvec, W).
-// The axes must be equally spaced and increasing.
+// The axes must be equally spaced (in either direction).
 Analysis analyze_wigner_matrix(const std::vector<double>& xvec, const std::vector<double>& yvec,
                                const std::vector<double>& W, const PhaseSpaceConvention& convention, double w0,
                                double temperature, int n_max = 0, const std::atomic<bool>* stop = nullptr);
