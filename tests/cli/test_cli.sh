@@ -278,15 +278,18 @@ check tiny-temperature 2 "thermo.temperature = 1e-320 is not allowed" -- \
 # A cut ergon table is refused (item 15).
 head -n 20 "$tmp/st/radial.csv" >"$tmp/cut.csv"
 check cut-table 2 "written by ergon but without its trailer" -- "$ergon" analyze --radial "$tmp/cut.csv"
-# The vacuum's g2 is undefined, not 348 (item 21).
-/usr/bin/python3 - "$tmp/vac.csv" <<'PY'
+# The vacuum's g2 is undefined, not 348 (item 21). Written in ergon's phase
+# space (vac.csv) and in QuTiP's x, y with g = sqrt 2 (vacq.csv, W = exp(-x^2 - y^2)/pi).
+/usr/bin/python3 - "$tmp/vac.csv" "$tmp/vacq.csv" <<'PY'
 import sys, numpy as np
-xs = np.linspace(-4, 4, 81)
-with open(sys.argv[1], "w") as f:
-    f.write("re_alpha,im_alpha,W\n")
-    for a in xs:
-        for b in xs:
-            f.write("%r,%r,%r\n" % (a, b, 2 / np.pi * np.exp(-2 * (a * a + b * b))))
+for path, half_width, W in ((sys.argv[1], 4, lambda r2: 2 / np.pi * np.exp(-2 * r2)),
+                            (sys.argv[2], 5, lambda r2: np.exp(-r2) / np.pi)):
+    xs = np.linspace(-half_width, half_width, 81)
+    with open(path, "w") as f:
+        f.write("re_alpha,im_alpha,W\n")
+        for a in xs:
+            for b in xs:
+                f.write("%r,%r,%r\n" % (a, b, W(a * a + b * b)))
 PY
 "$ergon" analyze --wigner "$tmp/vac.csv" >"$tmp/vac.txt" 2>&1 || fail "analyze vacuum: $(cat "$tmp/vac.txt")"
 grep -q "g2(0) undefined" "$tmp/vac.txt" || fail "vacuum g2: $(cat "$tmp/vac.txt")"
@@ -365,16 +368,7 @@ check g-without-qutip 2 "--g is QuTiP's phase-space scale: it needs --convention
 check convention-without-wigner 2 "--convention is the phase space of a Wigner function" -- \
   "$ergon" analyze --density "$tmp/rho.txt" --convention qutip
 # The long-format CSV honours --convention too: the vacuum in QuTiP's x, y
-# (g = sqrt 2: W = exp(-x^2 - y^2)/pi) is the vacuum.
-/usr/bin/python3 - "$tmp/vacq.csv" <<'PY'
-import sys, numpy as np
-xs = np.linspace(-5, 5, 81)
-with open(sys.argv[1], "w") as f:
-    f.write("re_alpha,im_alpha,W\n")
-    for a in xs:
-        for b in xs:
-            f.write("%r,%r,%r\n" % (a, b, np.exp(-(a * a + b * b)) / np.pi))
-PY
+# (vacq.csv, written above) is the vacuum.
 "$ergon" analyze --wigner "$tmp/vacq.csv" --convention qutip >"$tmp/vacq.out" 2>&1 || fail "qutip long CSV: $(cat "$tmp/vacq.out")"
 grep -q "g2(0) undefined" "$tmp/vacq.out" || fail "qutip long-format vacuum: $(cat "$tmp/vacq.out")"
 
