@@ -49,6 +49,14 @@ struct Entry {
   std::function<bool(const Config&)> present = [](const Config&) { return true; };
 };
 
+Entry heom_integer(std::string name, std::string doc, Check check, int Heom::*field) {
+  return Entry{{"heom." + name, "integer", std::move(doc)},
+               check,
+               {},
+               [=](const Config& c) { return Value(static_cast<long long>(c.heom.*field)); },
+               [=](Config& c, const Value& v) { c.heom.*field = static_cast<int>(std::get<long long>(v)); }};
+}
+
 template <class T>
 Entry real_key(std::string name, std::string doc, Check check, T Config::*block, double T::*field) {
   return Entry{{std::move(name), "real", std::move(doc)},
@@ -243,6 +251,20 @@ std::vector<Entry> make_registry() {
                     [](Config& c, const Value& v) { c.averaged.mean_force = std::get<bool>(v); }});
   r.push_back(real_key("averaged.tolerance", "relative tolerance of the averaged solver, in [1e-12, 1e-3]",
                        Check::tolerance, &Config::averaged, &Averaged::tolerance));
+  r.push_back(heom_integer("tier", "HEOM hierarchy depth, 1 .. 6 (tier 2 is exact for the dot alone only)",
+                           Check::count, &Heom::tier));
+  r.push_back(heom_integer("poles", "Pade poles of each lead's Fermi function in the HEOM solver, 1 .. 14",
+                           Check::count, &Heom::poles));
+  r.push_back(heom_integer("fock",
+                           "HEOM Fock cut-off N (states 0 .. N-1), 2 .. 2000; 0 = from the averaged solver's "
+                           "populations",
+                           Check::seed, &Heom::fock));
+  r.push_back(real_key("heom.tolerance", "relative residual of the HEOM linear solve, in [1e-12, 1e-3]",
+                       Check::tolerance, &Config::heom, &Heom::tolerance));
+  r.push_back(heom_integer("max_iterations", "GMRES iterations of the HEOM solve before giving up, 1 .. 100000",
+                           Check::count, &Heom::max_iterations));
+  r.push_back(heom_integer("restart", "GMRES restart length of the HEOM solve (Krylov vectors held), 2 .. 1000",
+                           Check::count2, &Heom::restart));
   return r;
 }
 
@@ -300,6 +322,11 @@ long long integer_limit(const Entry& e) {
   if (k == "langevin.stride") return 1LL << 16;
   if (k == "phase_space.bins") return 2001;
   if (k == "electronic.orbitals") return 8;
+  if (k == "heom.tier") return 6;
+  if (k == "heom.poles") return 14;
+  if (k == "heom.fock") return 2000;
+  if (k == "heom.max_iterations") return 100000;
+  if (k == "heom.restart") return 1000;
   return 1LL << 30;
 }
 
@@ -703,6 +730,8 @@ void validate(const Config& config) {
   if (config.langevin.noise == Noise::three_point && config.langevin.stride % 8 != 0)
     throw messages::bad_value("langevin.stride", fmt::format("{}", config.langevin.stride),
                               "must be a multiple of 8 with langevin.noise = \"three_point\"");
+  if (config.heom.fock == 1)
+    throw messages::bad_value("heom.fock", "1", "must be 0 (automatic) or an integer in [2, 2000]");
   validate(config.device);
 }
 

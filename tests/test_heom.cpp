@@ -1,0 +1,134 @@
+// The exact HEOM reference (stage 4c): the exponential decomposition of the
+// leads, the dot alone against the Landauer formulas, and the structural
+// properties of the reduced oscillator state. The cross-check against QuTiP's
+// HEOMSolver is python/tests/test_heom_qutip.py.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+#include <numbers>
+
+#include "ergon/averaged.hpp"
+#include "ergon/heom.hpp"
+#include "ergon/resonant_level.hpp"
+#include "error_message.hpp"
+#include "numerics/gauss_kronrod.hpp"
+
+namespace {
+
+using cd = std::complex<double>;
+constexpr double pi = std::numbers::pi;
+
+ergon::Config paper(double V) {
+  ergon::Config c;
+  ergon::set_bias(c.device, V);
+  return c;
+}
+
+TEST(Heom, PadeOnePoleClosedForm) {
+  // [0/1] approximant: f(z) ~ 1/2 - 3 z / (z^2 + 12), i.e. xi = 2 sqrt 3, kappa = 3/2.
+  const auto p = ergon::pade_fermi(1);
+  ASSERT_EQ(p.xi.size(), 1u);
+  EXPECT_NEAR(p.xi[0], 2.0 * std::sqrt(3.0), 1e-13);
+  EXPECT_NEAR(p.kappa[0], 1.5, 1e-13);
+}
+
+TEST(Heom, PadeConvergesToFermi) {
+  // The error on the real axis falls fast with the pole count (Hu, Xu, Yan):
+  // at |z| <= 20 (beta |w - mu| for the paper's leads over their band) it is
+  // below 1e-12 with 14 poles and decreases monotonically from 4 to 14.
+  double previous = 1.0;
+  for (int poles : {4, 8, 14}) {
+    const auto p = ergon::pade_fermi(poles);
+    double worst = 0.0;
+    for (double z = -20.0; z <= 20.0; z += 0.01)
+      worst = std::max(worst, std::abs(ergon::fermi_pade(z, p) - 1.0 / (std::exp(z) + 1.0)));
+    EXPECT_LT(worst, previous) << poles;
+    previous = worst;
+  }
+  EXPECT_LT(previous, 1e-12);
+}
+
+TEST(Heom, ExponentsReproduceCorrelationFunctions) {
+  // C^s(t) = (1/2pi) int dw e^{s i w t} kappa(w) f(s beta (w - mu)) through
+  // its Laplace transform, int_0^inf dt e^{-z t} C^s(t) = sum c / (nu + z)
+  // = (1/2pi) int dw kappa(w) f(s beta (w - mu)) / (z - s i w) (no
+  // oscillating tails to integrate), for a Lorentzian off the chemical
+  // potential (w_a != mu), 6 poles, at three z. The decomposition is exact
+  // for the Pade approximant of f (it also sets the Lorentzian pole's
+  // amplitude), so the quadrature uses the same approximant; the approximant's
+  // own error is the test above.
+  ergon::Lead lead{ergon::LeadType::lorentzian, 2.0, 0.5, 1.0, 1.3, 0.5};
+  const auto ex = ergon::lead_exponents(lead, 0, 6);
+  const auto pade = ergon::pade_fermi(6);
+  ASSERT_EQ(ex.size(), 14u);
+  for (int s : {1, -1})
+    for (cd z : {cd(0.5, 0.0), cd(2.0, 0.0), cd(1.0, 1.0)}) {
+      auto part = [&](bool imag) {
+        return ergon::numerics::integrate_line(
+            [&](double w) {
+              const double kappa = lead.Gamma * lead.width * lead.width /
+                                   ((w - lead.center) * (w - lead.center) + lead.width * lead.width);
+              const cd v = kappa * ergon::fermi_pade(s * lead.beta * (w - lead.mu), pade) / (z - cd(0.0, s * w));
+              return (imag ? v.imag() : v.real()) / (2.0 * pi);
+            },
+            {lead.mu - 5.0, lead.center, lead.mu, lead.mu + 5.0}, {1e-13, 20});
+      };
+      const cd exact(part(false), part(true));
+      cd sum = 0.0;
+      for (const auto& e : ex)
+        if (e.sign == s) sum += e.c / (e.nu + z);
+      EXPECT_LT(std::abs(sum - exact), 1e-10 * std::abs(exact)) << s << " " << z;
+    }
+}
+
+// lambda = 0: the dot is the exact non-interacting level and the oscillator a
+// spectator, so HEOM must reproduce the Landauer occupation and current.
+TEST(Heom, DotAloneEqualsLandauer) {
+  for (double V : {0.0, 6.0, 16.0}) {
+    ergon::Config c = paper(V);
+    c.device.oscillator.lambda = 1e-9;  // validation refuses 0; effects ~ lambda^2
+    c.heom.fock = 2;
+    c.heom.tier = 2;
+    c.heom.poles = 12;
+    const auto s = ergon::solve_heom(c);
+    const ergon::ResonantLevel level(c.device);
+    EXPECT_NEAR(s.occupation, level.occupation(0.0), 1e-10) << V;
+    EXPECT_NEAR(s.current, level.current(0.0), 1e-10) << V;
+    EXPECT_NEAR(s.current_left + s.current_right, 0.0, 1e-12) << V;
+    EXPECT_LT(s.residual, 1e-10);
+  }
+}
+
+TEST(Heom, LandauerConvergesInPoles) {
+  // At V = 16 the error of the current falls as the poles increase.
+  ergon::Config c = paper(16.0);
+  c.device.oscillator.lambda = 1e-9;  // validation refuses 0; effects ~ lambda^2
+  c.heom.fock = 2;
+  c.heom.tier = 2;
+  const double exact = ergon::ResonantLevel(c.device).current(0.0);
+  double previous = 1.0;
+  for (int poles : {2, 4, 8}) {
+    c.heom.poles = poles;
+    const double err = std::abs(ergon::solve_heom(c).current - exact);
+    EXPECT_LT(err, previous) << poles;
+    previous = err;
+  }
+}
+
+TEST(Heom, ReducedStateIsADensityMatrix) {
+  ergon::Config c = paper(6.0);
+  c.device.oscillator.w0 = 1.0;
+  c.device.oscillator.lambda = 0.3;
+  c.heom.fock = 12;
+  c.heom.tier = 3;
+  c.heom.poles = 3;
+  const auto s = ergon::solve_heom(c);
+  EXPECT_NEAR(s.rho.trace().real(), 1.0, 1e-12);
+  EXPECT_LT(s.hermiticity, 1e-9);
+  EXPECT_GT(s.smallest_eigenvalue, -1e-8);
+  EXPECT_LT(s.residual, c.heom.tolerance);
+  EXPECT_NEAR(s.current_left + s.current_right, 0.0, 1e-9);
+}
+
+}  // namespace
