@@ -39,7 +39,9 @@ void add_device_options(CLI::App& cmd, DeviceOptions& opts, bool with_beta) {
 
 void add_run_options(CLI::App& cmd, RunOptions& o, const char* default_method) {
   o.method = default_method;
-  cmd.add_option("--method", o.method, "langevin (sampler, error bars) or averaged (energy-averaged Fokker-Planck)")
+  cmd.add_option("--method", o.method,
+                 "langevin (sampler, error bars), averaged (energy-averaged Fokker-Planck) or heom (exact hierarchy; "
+                 "[heom] keys)")
       ->capture_default_str();
   cmd.add_option("--integrator", o.integrator, "splitting (default) or euler (the paper's scheme)")->type_name("NAME");
   cmd.add_option("--dt", o.dt, "time step (langevin.dt)")->type_name("DT");

@@ -534,11 +534,7 @@ HeomSolution solve_heom(const Config& config, const HeomOptions& options) {
   const HeomSize size = heom_size(hs.tier, hs.poles, N, hs.restart);
   const double limit = options.memory_limit > 0.0 ? options.memory_limit : 0.8 * available_memory();
   if (size.memory_bytes > limit)
-    throw messages::not_converged(
-        "HEOM steady state",
-        fmt::format("N = {}, tier {}, {} poles per lead make {} auxiliary operators, {} unknowns and need about "
-                    "{:.1f} GB; {:.1f} GB are available (lower heom.fock, heom.tier or heom.poles, or heom.restart)",
-                    N, hs.tier, hs.poles, size.ados, size.unknowns, size.memory_bytes / 1e9, limit / 1e9));
+    throw messages::heom_too_large(N, hs.tier, hs.poles, size.ados, size.unknowns, size.memory_bytes, limit);
 
   const int threads = resolve_threads(options.threads);
   Problem problem(config, hs.tier, hs.poles, N, threads);

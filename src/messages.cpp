@@ -157,6 +157,14 @@ Error diffusion_unresolved(double orbit_average, double amplitude_x0) {
                       orbit_average, amplitude_x0)};
 }
 
+Error heom_too_large(int fock, int tier, int poles, int ados, long long unknowns, double bytes, double available) {
+  return {ErrorKind::range,
+          fmt::format("the HEOM problem with heom.fock = {}, heom.tier = {}, heom.poles = {} has {} auxiliary "
+                      "operators and {} unknowns and needs about {:.1f} GB, more than the {:.1f} GB available: "
+                      "lower heom.fock (the state's populations above it), heom.tier, heom.poles or heom.restart",
+                      fock, tier, poles, ados, unknowns, bytes / 1e9, available / 1e9)};
+}
+
 Error fock_too_large(int n_max, int limit) {
   return {ErrorKind::range,
           fmt::format("the state needs n_max = {} Fock states, more than the {} the Fock map handles "

@@ -66,6 +66,8 @@ Error checkpoint_mismatch(std::string_view checkpoint, std::string_view what);
 Error incomplete_file(std::string_view file, std::string_view why);
 Error output_busy(std::string_view path);
 Error fock_too_large(int n_max, int limit);
+// The HEOM problem does not fit in memory.
+Error heom_too_large(int fock, int tier, int poles, int ados, long long unknowns, double bytes, double available);
 Error density_too_large(int n_max, int limit);
 Error diffusion_unresolved(double orbit_average, double amplitude_x0);
 // The averaged solver's effective potential is not a single well.

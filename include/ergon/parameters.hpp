@@ -111,12 +111,12 @@ struct Averaged {
 
 // Exact HEOM solver (stage 4c, heom.hpp; physics.md section 12).
 struct Heom {
-  int tier = 2;              // hierarchy depth (tier 2 is exact for the dot alone only)
-  int poles = 3;             // Pade poles of each lead's Fermi function
-  int fock = 0;              // Fock cut-off N (states 0 .. N-1); 0 = from the averaged solver's state
-  double tolerance = 1e-10;  // relative residual of the linear solve
-  int max_iterations = 2000; // matrix-vector products before giving up
-  int restart = 40;          // GMRES restart length (Krylov vectors held)
+  int tier = 2;               // hierarchy depth (tier 2 is exact for the dot alone only)
+  int poles = 3;              // Pade poles of each lead's Fermi function
+  int fock = 0;               // Fock cut-off N (states 0 .. N-1); 0 = from the averaged solver's state
+  double tolerance = 1e-10;   // relative residual of the linear solve
+  int max_iterations = 2000;  // matrix-vector products before giving up
+  int restart = 40;           // GMRES restart length (Krylov vectors held)
 };
 
 // Which electronic model drives the oscillator (stage 2, electronic.hpp),

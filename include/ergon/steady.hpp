@@ -21,9 +21,10 @@ namespace ergon {
 enum class Method {
   langevin,  // Langevin sampler (statistical errors)
   averaged,  // energy-averaged Fokker-Planck solution (deterministic)
+  heom,      // exact hierarchical equations of motion (heom.hpp; deterministic)
 };
 const char* to_string(Method method);
-// Parses "langevin" or "averaged"; throws a usage error naming `option`.
+// Parses "langevin", "averaged" or "heom"; throws a usage error naming `option`.
 Method parse_method(const std::string& text, const std::string& option = "--method");
 
 struct SteadyState {
@@ -58,6 +59,16 @@ struct SteadyState {
   double wall_seconds = 0.0, steps_per_second = 0.0;
   std::string isa;
   int table_extensions = 0;
+
+  // HEOM only: the reduced density matrix with its coherences, the dot's
+  // occupation, the linear solve and the truncation (heom.hpp).
+  Eigen::MatrixXcd density;
+  double occupation = 0.0;
+  double coherent_ergotropy = 0.0;  // part of W_E from coherences [energy]
+  double heom_residual = 0.0;
+  int heom_iterations = 0;
+  double fock_tail = 0.0;  // rho_{N-1,N-1}
+  double smallest_eigenvalue = 0.0;
 
   std::vector<Diagnostic> diagnostics;
 };

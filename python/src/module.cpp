@@ -1,6 +1,7 @@
 // ergon's Python module (edge): every stage callable from Python with NumPy
 // arrays in and out. Units follow docs/model.md (hbar = e = k_B = 1); the
 // bias convention of V is mu_L = +V, mu_R = -V.
+#include <pybind11/complex.h>
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -17,6 +18,7 @@
 #include "ergon/electronic.hpp"
 #include "ergon/errors.hpp"
 #include "ergon/fock.hpp"
+#include "ergon/heom.hpp"
 #include "ergon/parallel.hpp"
 #include "ergon/steady.hpp"
 #include "ergon/sweep.hpp"
@@ -146,6 +148,14 @@ py::dict steady_dict(const ergon::SteadyState& s) {
     diags.append(py::dict("name"_a = d.name, "ratio"_a = d.ratio, "limit"_a = d.limit, "violated"_a = d.violated(),
                           "text"_a = d.text));
   out["diagnostics"] = diags;
+  if (s.density.size() > 0) {  // HEOM: rho[m, n], a complex NumPy array
+    const auto N = static_cast<py::ssize_t>(s.density.rows());
+    py::array_t<std::complex<double>> rho({N, N});
+    auto r = rho.mutable_unchecked<2>();
+    for (py::ssize_t m = 0; m < N; ++m)
+      for (py::ssize_t k = 0; k < N; ++k) r(m, k) = s.density(m, k);
+    out["density"] = rho;
+  }
   return out;
 }
 
@@ -282,6 +292,29 @@ n (excess charge <n>_x), D (momentum diffusion), gamma (damping rate, 1/time),
 current (particles from L to R per time); N0 = <c^dag c> at F = 0.)");
 
   m.def(
+      "heom_exponents",
+      [](const ConfigHandle& c) {
+        const ergon::Config& cfg = c.config;
+        auto ex = ergon::lead_exponents(cfg.device.left, 0, cfg.heom.poles);
+        for (const auto& e : ergon::lead_exponents(cfg.device.right, 1, cfg.heom.poles)) ex.push_back(e);
+        std::vector<double> lead, sign;
+        std::vector<std::complex<double>> amp, rate;
+        for (const auto& e : ex) {
+          lead.push_back(e.lead);
+          sign.push_back(e.sign);
+          amp.push_back(e.c);
+          rate.push_back(e.nu);
+        }
+        return py::dict("lead"_a = to_array(lead), "sign"_a = to_array(sign), "c"_a = py::array(py::cast(amp)),
+                        "nu"_a = py::array(py::cast(rate)));
+      },
+      "config"_a,
+      R"(The exponents of the leads' correlation functions the HEOM solver uses,
+C_a^s(t) = sum c exp(-nu t) (physics.md section 12), in its order (lead L then
+R; per pole the "+" exponent, then its "-" partner): arrays lead (0 = L, 1 = R),
+sign (+1, -1), c and nu (complex), with config.heom.poles Pade poles.)");
+
+  m.def(
       "steady",
       [](const ConfigHandle& c, const std::string& method, int threads) {
         const ergon::Method mth = ergon::parse_method(method, "method");
@@ -290,8 +323,10 @@ current (particles from L to R per time); N0 = <c^dag c> at F = 0.)");
         return steady_dict(s);
       },
       "config"_a, "method"_a = "averaged", "threads"_a = 0,
-      R"(Steady state at the configuration: method 'averaged' (deterministic) or 'langevin'
-(sampler, standard errors). Returns a dict: summary (energy U = w0 nbar [energy], nbar, g2,
+      R"(Steady state at the configuration: method 'averaged' (deterministic), 'langevin'
+(sampler, standard errors) or 'heom' (the exact hierarchy; settings heom.tier, heom.poles,
+heom.fock; adds density, the complex rho[m, n], and summary occupation,
+coherent_ergotropy, heom_residual, heom_iterations, fock_tail). Returns a dict: summary (energy U = w0 nbar [energy], nbar, g2,
 mandel_q, entropy, ergotropy, free_energy_work [energy], current [1/time], x2, p2, each
 with '_stderr'), wigner (re_alpha, im_alpha, W[i, j] with int W d^2alpha = 1), radial
 (y = |alpha|^2, P_y, stderr), populations (n, p_n, stderr), diagnostics.

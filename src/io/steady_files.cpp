@@ -92,6 +92,17 @@ void write_steady_files(const SteadyState& s, const nlohmann::json& summary, con
     }
     write_file_atomic(dir + "/populations.csv", t.str());
   }
+  if (s.density.size() > 0) {
+    // The HEOM state as a numpy.savetxt complex matrix (rho[m, n] in row m),
+    // which numpy.loadtxt(..., dtype=complex) and `ergon analyze --density` read.
+    std::string text = "# ergon HEOM reduced oscillator state rho_mn, Fock states 0 .. N-1 (row m, column n)\n";
+    for (Eigen::Index m = 0; m < s.density.rows(); ++m) {
+      for (Eigen::Index n = 0; n < s.density.cols(); ++n)
+        text += fmt::format("{}({:.17g}{:+.17g}j)", n ? " " : "", s.density(m, n).real(), s.density(m, n).imag());
+      text += "\n";
+    }
+    write_file_atomic(dir + "/density.txt", text);
+  }
   // Last: a summary.json marks a complete set of files.
   write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
 }
@@ -119,6 +130,15 @@ std::string format_summary(const SteadyState& s) {
   line("<p^2>", s.p2, "");
   out += fmt::format("  {:<28} {:>14}\n", "n_max", s.n_max);
   out += fmt::format("  {:<28} {:>14.3g}\n", "negative weight", s.negative_weight);
+  if (s.method == Method::heom) {
+    out += fmt::format("  {:<28} {:>14.10g}\n", "dot occupation", s.occupation);
+    out += fmt::format("  {:<28} {:>14.6g}               [energy]\n", "coherent part of W_E", s.coherent_ergotropy);
+    out += fmt::format(
+        "  HEOM: N = {} Fock states, tier {}, {} poles per lead; GMRES {} iterations, residual {:.2g}, "
+        "{:.2f} s; rho_(N-1,N-1) = {:.2g}, smallest eigenvalue {:.2g}\n",
+        s.n_max + 1, s.config.heom.tier, s.config.heom.poles, s.heom_iterations, s.heom_residual, s.wall_seconds,
+        s.fock_tail, s.smallest_eigenvalue);
+  }
   if (s.method == Method::langevin)
     out += fmt::format("  {} steps in {:.2f} s ({:.3g} steps/s, {}), autocorrelation time {:.4g}\n", s.steps,
                        s.wall_seconds, s.steps_per_second, s.isa, s.autocorrelation_time);
