@@ -263,6 +263,15 @@ std::vector<Entry> make_registry() {
                        Check::tolerance, &Config::heom, &Heom::tolerance));
   r.push_back(heom_integer("max_iterations", "GMRES iterations of the HEOM solve before giving up, 1 .. 100000",
                            Check::count, &Heom::max_iterations));
+  r.push_back(Entry{{"heom.converge", "boolean",
+                     "raise the HEOM Fock cut-off, poles and tier until nbar and the current change by less than "
+                     "heom.convergence, and report each truncation error"},
+                    Check::none,
+                    {},
+                    [](const Config& c) { return Value(c.heom.converge); },
+                    [](Config& c, const Value& v) { c.heom.converge = std::get<bool>(v); }});
+  r.push_back(real_key("heom.convergence", "relative change accepted by the HEOM truncation check, in [1e-12, 1e-3]",
+                       Check::tolerance, &Config::heom, &Heom::convergence));
   r.push_back(heom_integer("restart", "GMRES restart length of the HEOM solve (Krylov vectors held), 2 .. 1000",
                            Check::count2, &Heom::restart));
   return r;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <numbers>
 
 #include "ergon/averaged.hpp"
@@ -332,7 +333,74 @@ SteadyState solve_heom_method(const ElectronicModel& model, const Config& config
   }
   HeomOptions options;
   options.threads = control.threads;
-  const HeomSolution h = solve_heom(c, options);
+  options.stop = control.stop;
+  // Progress: each solve is one step of at most 1 + 3 x 4 (the check's rounds).
+  int solves = 0;
+  auto step = [&] {
+    ++solves;
+    if (control.progress) control.progress(c.heom.converge ? std::min(0.95, solves / 4.0) : 1.0);
+  };
+  HeomSolution h = solve_heom(c, options);
+  step();
+  // Truncation check (heom.converge): raise each truncation until the
+  // solution stops moving; keep the finest solution.
+  double err[3] = {-1.0, -1.0, -1.0};  // Fock, poles, tier
+  std::string unchecked;
+  if (c.heom.converge) {
+    // Relative change of nbar, and of the current against the larger of
+    // |I| and 1e-3 of the most a level can carry, Gamma_L Gamma_R / (Gamma_L
+    // + Gamma_R) (at equilibrium I is 0 and only its truncation error remains).
+    const double I_scale =
+        1e-3 * c.device.left.Gamma * c.device.right.Gamma / (c.device.left.Gamma + c.device.right.Gamma);
+    auto nbar_of = [](const HeomSolution& a) {
+      return a.rho.diagonal().real().dot(Eigen::VectorXd::LinSpaced(a.fock, 0, a.fock - 1));
+    };
+    auto change = [&](const HeomSolution& a, const HeomSolution& b) {
+      const double dn = std::abs(nbar_of(a) - nbar_of(b)) / std::max(std::abs(nbar_of(b)), 1e-300);
+      const double di = std::abs(a.current - b.current) / std::max(std::abs(b.current), I_scale);
+      return std::max(dn, di);
+    };
+    const double limit = heom_memory_limit(options);
+    auto fits = [&](const Config& k) {
+      return heom_size(k.heom.tier, k.heom.poles, k.heom.fock, k.heom.restart).memory_bytes <= limit;
+    };
+    const char* names[] = {"heom.fock", "heom.poles", "heom.tier"};
+    for (int dim = 0; dim < 3; ++dim) {
+      for (int round = 0; round < 4; ++round) {
+        Config k = c;
+        if (dim == 0) k.heom.fock = std::min(2000, static_cast<int>(std::ceil(1.25 * c.heom.fock)) + 2);
+        if (dim == 1) k.heom.poles = c.heom.poles + 1;
+        if (dim == 2) k.heom.tier = c.heom.tier + 1;
+        if ((dim == 1 && k.heom.poles > 14) || (dim == 2 && k.heom.tier > 6) || !fits(k)) {
+          if (err[dim] < 0.0 || err[dim] > c.heom.convergence) {
+            const HeomSize z = heom_size(k.heom.tier, k.heom.poles, k.heom.fock, k.heom.restart);
+            unchecked += fmt::format("{}{} = {} would need {:.1f} GB", unchecked.empty() ? "" : "; ", names[dim],
+                                     dim == 0   ? k.heom.fock
+                                     : dim == 1 ? k.heom.poles
+                                                : k.heom.tier,
+                                     z.memory_bytes / 1e9);
+          }
+          break;
+        }
+        HeomSolution finer = solve_heom(k, options);
+        step();
+        if (std::getenv("ERGON_HEOM_TRACE"))
+          fmt::print(stderr, "heom: N {} poles {} tier {}: nbar {:.10g}, I {:.10g}, {} iterations, {:.1f} s\n",
+                     k.heom.fock, k.heom.poles, k.heom.tier, nbar_of(finer), finer.current, finer.iterations,
+                     finer.wall_seconds);
+        err[dim] = change(h, finer);
+        h = std::move(finer);
+        c = k;
+        if (err[dim] <= c.heom.convergence) break;
+      }
+      if (err[dim] > c.heom.convergence && unchecked.find(names[dim]) == std::string::npos)
+        unchecked +=
+            fmt::format("{}{} still changes by {:.2g} at {}", unchecked.empty() ? "" : "; ", names[dim], err[dim],
+                        dim == 0   ? c.heom.fock
+                        : dim == 1 ? c.heom.poles
+                                   : c.heom.tier);
+    }
+  }
   SteadyState s;
   s.temperature = temperature;
   const MechanicalMode mode = model.oscillator();
@@ -386,6 +454,18 @@ SteadyState solve_heom_method(const ElectronicModel& model, const Config& config
   const double y_max = alpha_max * alpha_max;
   const int rbins = std::max(64, static_cast<int>(std::ceil(y_max * 4)));
   s.radial = radial_grid([&](double y) { return radial_from_populations(p, y); }, y_max, rbins);
+  s.heom_error_fock = err[0];
+  s.heom_error_poles = err[1];
+  s.heom_error_tier = err[2];
+  s.heom_tier = c.heom.tier;  // the truncation actually used (s.config keeps the request)
+  s.heom_poles = c.heom.poles;
+  if (c.heom.converge) {
+    const double worst = std::max({err[0], err[1], err[2]});
+    s.diagnostics.push_back(
+        {"heom_truncation", unchecked.empty() ? worst / c.heom.convergence : 1e300, 1.0,
+         fmt::format("relative change of nbar or the current when raising N: {:.2g}, poles: {:.2g}, tier: {:.2g}{}",
+                     err[0], err[1], err[2], unchecked.empty() ? "" : " (not converged: " + unchecked + ")")});
+  }
   s.diagnostics.push_back({"heom_fock_tail", h.tail / 1e-8, 1.0,
                            fmt::format("rho_(N-1,N-1) = {:.3g} at the Fock cut-off N = {} (heom.fock)", h.tail, N)});
   s.diagnostics.push_back({"heom_positivity", std::max(-h.smallest_eigenvalue, 0.0) / 1e-8, 1.0,
@@ -496,6 +576,12 @@ std::vector<std::pair<std::string, double>> summary_values(const SteadyState& s)
     v.emplace_back("heom_iterations", static_cast<double>(s.heom_iterations));
     v.emplace_back("fock_tail", s.fock_tail);
     v.emplace_back("smallest_eigenvalue", s.smallest_eigenvalue);
+    v.emplace_back("heom_fock", static_cast<double>(s.n_max + 1));
+    v.emplace_back("heom_tier", static_cast<double>(s.heom_tier));
+    v.emplace_back("heom_poles", static_cast<double>(s.heom_poles));
+    v.emplace_back("heom_error_fock", s.heom_error_fock);
+    v.emplace_back("heom_error_poles", s.heom_error_poles);
+    v.emplace_back("heom_error_tier", s.heom_error_tier);
   }
   return v;
 }

@@ -11,6 +11,7 @@
 #include "ergon/averaged.hpp"
 #include "ergon/heom.hpp"
 #include "ergon/resonant_level.hpp"
+#include "ergon/steady.hpp"
 #include "error_message.hpp"
 #include "numerics/gauss_kronrod.hpp"
 
@@ -129,6 +130,79 @@ TEST(Heom, ReducedStateIsADensityMatrix) {
   EXPECT_GT(s.smallest_eigenvalue, -1e-8);
   EXPECT_LT(s.residual, c.heom.tolerance);
   EXPECT_NEAR(s.current_left + s.current_right, 0.0, 1e-9);
+}
+
+}  // namespace
+
+namespace {
+
+// The averaged solver's nbar at the configuration (the semiclassical value).
+double semiclassical_nbar(const ergon::Config& c) {
+  return ergon::solve_steady_state(c, ergon::Method::averaged).nbar.value;
+}
+
+TEST(Heom, ApproachesSemiclassicalAsW0Shrinks) {
+  // V = 0, paper's leads: the quasi-adiabatic theory is classical (nbar =
+  // T/w0 - 1/2), the exact state nearly Bose. Their difference must shrink as
+  // w0 / Gamma shrinks (measured: 2.6 %, 0.32 %, 0.08 % at w0 = 1, 0.5, 0.3),
+  // and at w0 = 1 the exact nbar is the Bose value to 1e-3 (measured 4.5e-4;
+  // the rest is the coupling lambda = 0.1).
+  double previous = 1.0;
+  const std::pair<double, int> points[] = {{1.0, 40}, {0.5, 75}, {0.3, 120}};
+  for (const auto& [w0, fock] : points) {
+    ergon::Config c = paper(0.0);
+    c.device.oscillator.w0 = w0;
+    c.heom.converge = false;
+    c.heom.poles = 2;
+    c.heom.fock = fock;
+    const ergon::SteadyState exact = ergon::solve_steady_state(c, ergon::Method::heom);
+    EXPECT_LT(exact.fock_tail, 1e-8) << w0;
+    const double rel = std::abs(exact.nbar.value / semiclassical_nbar(c) - 1.0);
+    EXPECT_LT(rel, previous) << w0;
+    previous = rel;
+    if (w0 == 1.0) EXPECT_NEAR(exact.nbar.value / (1.0 / std::expm1(w0 / 2.0)), 1.0, 1e-3);
+  }
+}
+
+TEST(Heom, ConvergeReportsEachTruncation) {
+  // Small problem: every truncation can be raised; the reported errors are
+  // the last relative changes, all below heom.convergence except where a
+  // raise did not fit, and the finest truncation is the one used.
+  ergon::Config c = paper(0.0);
+  c.device.oscillator.w0 = 2.0;
+  c.heom.fock = 6;
+  c.heom.poles = 2;
+  c.heom.tier = 2;
+  c.heom.convergence = 1e-3;
+  const ergon::SteadyState s = ergon::solve_steady_state(c, ergon::Method::heom);
+  for (double e : {s.heom_error_fock, s.heom_error_poles, s.heom_error_tier}) {
+    EXPECT_GE(e, 0.0);
+    EXPECT_LE(e, 1e-3);
+  }
+  EXPECT_GT(s.n_max + 1, 10);
+  EXPECT_GT(s.heom_poles, 2);
+  EXPECT_GT(s.heom_tier, 2);
+}
+
+TEST(Heom, RefusesWhatItCannotRepresent) {
+  ergon::Config c = paper(6.0);
+  c.heom.fock = 400;
+  c.heom.tier = 4;
+  c.heom.converge = false;
+  const std::string big = ergon::testing::error_message([&] { ergon::solve_heom(c); });
+  EXPECT_NE(big.find("heom.fock = 400"), std::string::npos) << big;
+  EXPECT_NE(big.find("GB"), std::string::npos) << big;
+  ergon::Config w = paper(6.0);
+  w.device.left.type = ergon::LeadType::wideband;
+  w.heom.fock = 4;
+  EXPECT_NE(ergon::testing::error_message([&] { ergon::solve_heom(w); }).find("lead.L.type"), std::string::npos);
+  ergon::Config s = paper(6.0);
+  s.electronic.model = "sequential";
+  s.heom.fock = 4;
+  EXPECT_NE(ergon::testing::error_message([&] {
+              ergon::solve_steady_state(s, ergon::Method::heom);
+            }).find("electronic.model"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Stage 4c: an exact reference. The steady state of dot + oscillator + two
 // Lorentzian leads by the fermionic hierarchical equations of motion (HEOM),
 // without the quasi-adiabatic elimination of the electrons (physics.md
-// section 12; docs/model.md section 10).
+// section 12; docs/model.md section 9b).
 //
 // The leads' correlation functions are sums of exponentials (the Lorentzian
 // pole and the Pade poles of the Fermi function); the hierarchy follows
@@ -15,6 +15,7 @@
 // N^2 x N^2 effective oscillator Liouvillian factorised once.
 #pragma once
 
+#include <atomic>
 #include <complex>
 #include <cstdint>
 #include <string>
@@ -73,8 +74,9 @@ struct HeomSolution {
 };
 
 struct HeomOptions {
-  int threads = 0;            // 0 = all cores
-  double memory_limit = 0.0;  // bytes; 0 = 80 % of the machine's available memory
+  int threads = 0;                          // 0 = all cores
+  double memory_limit = 0.0;                // bytes; 0 = 80 % of the machine's available memory
+  const std::atomic<bool>* stop = nullptr;  // set to abandon the solve (messages::interrupted)
 };
 
 // The HEOM steady state for the configuration's device with the settings in
@@ -93,5 +95,8 @@ struct HeomSize {
   double memory_bytes = 0.0;
 };
 HeomSize heom_size(int tier, int poles, int fock, int restart);
+// The memory a solve may use: options.memory_limit, or 80 % of what the
+// machine has available.
+double heom_memory_limit(const HeomOptions& options);
 
 }  // namespace ergon

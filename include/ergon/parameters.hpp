@@ -117,6 +117,11 @@ struct Heom {
   double tolerance = 1e-10;   // relative residual of the linear solve
   int max_iterations = 2000;  // matrix-vector products before giving up
   int restart = 40;           // GMRES restart length (Krylov vectors held)
+  // Truncation check: raise N (x 1.25), the poles (+1) and the tier (+1), each
+  // until nbar and the current change by less than `convergence` (relative),
+  // or the problem no longer fits; the finest solution is reported.
+  bool converge = true;
+  double convergence = 1e-3;
 };
 
 // Which electronic model drives the oscillator (stage 2, electronic.hpp),

@@ -106,7 +106,7 @@ WignerGrid wigner_from_radial(const std::function<double(double)>& radial_densit
 // centre(j)):
 //   W = (2/pi) sum_{m,k} (2 - delta_k0) Re[e^{i k theta} rho_{m,m+k}] (-1)^m phi_m^k(4|alpha|^2),
 // phi_m^k(x) = sqrt(m!/(m+k)!) x^{k/2} e^{-x/2} L_m^{(k)}(x) by its upward
-// recurrence in m (docs/model.md section 10).
+// recurrence in m (docs/model.md section 9b).
 WignerGrid wigner_from_density(const Eigen::MatrixXcd& rho, double alpha_max, int bins, int threads = 0);
 // Cell averages of P_y over [0, y_max] (Gauss-Legendre per cell).
 RadialGrid radial_grid(const std::function<double(double)>& radial_density, double y_max, int bins);

@@ -67,7 +67,12 @@ struct SteadyState {
   double coherent_ergotropy = 0.0;  // part of W_E from coherences [energy]
   double heom_residual = 0.0;
   int heom_iterations = 0;
-  double fock_tail = 0.0;  // rho_{N-1,N-1}
+  int heom_tier = 0, heom_poles = 0;  // the truncation used (after heom.converge)
+  double fock_tail = 0.0;             // rho_{N-1,N-1}
+  // Truncation errors from heom.converge: the relative change of nbar or the
+  // current (the larger) when N, the poles or the tier was last raised; -1
+  // where that check was not made (heom.converge off, or it did not fit).
+  double heom_error_fock = -1.0, heom_error_poles = -1.0, heom_error_tier = -1.0;
   double smallest_eigenvalue = 0.0;
 
   std::vector<Diagnostic> diagnostics;

@@ -136,8 +136,15 @@ std::string format_summary(const SteadyState& s) {
     out += fmt::format(
         "  HEOM: N = {} Fock states, tier {}, {} poles per lead; GMRES {} iterations, residual {:.2g}, "
         "{:.2f} s; rho_(N-1,N-1) = {:.2g}, smallest eigenvalue {:.2g}\n",
-        s.n_max + 1, s.config.heom.tier, s.config.heom.poles, s.heom_iterations, s.heom_residual, s.wall_seconds,
-        s.fock_tail, s.smallest_eigenvalue);
+        s.n_max + 1, s.heom_tier, s.heom_poles, s.heom_iterations, s.heom_residual, s.wall_seconds, s.fock_tail,
+        s.smallest_eigenvalue);
+    if (s.heom_error_fock >= 0 || s.heom_error_poles >= 0 || s.heom_error_tier >= 0) {
+      auto e = [](double v) { return v >= 0 ? fmt::format("{:.2g}", v) : std::string("not checked"); };
+      out += fmt::format(
+          "  truncation errors (relative change of nbar or <I> on the last raise): N {}, poles {}, "
+          "tier {}\n",
+          e(s.heom_error_fock), e(s.heom_error_poles), e(s.heom_error_tier));
+    }
   }
   if (s.method == Method::langevin)
     out += fmt::format("  {} steps in {:.2f} s ({:.3g} steps/s, {}), autocorrelation time {:.4g}\n", s.steps,

@@ -21,9 +21,11 @@ struct GmresResult {
 
 // x0 = M^-1 b; stops when the relative residual is <= tolerance or after
 // max_iterations products.
-template <class Apply, class Precondition>
+// `stop()` is polled once per iteration; when it returns true the run ends
+// unconverged.
+template <class Apply, class Precondition, class Stop>
 GmresResult gmres(Apply&& apply, Precondition&& precondition, const Eigen::VectorXcd& b, double tolerance,
-                  int max_iterations, int restart) {
+                  int max_iterations, int restart, Stop&& stop) {
   using cd = std::complex<double>;
   GmresResult out;
   const double bnorm = b.norm();
@@ -48,12 +50,12 @@ GmresResult gmres(Apply&& apply, Precondition&& precondition, const Eigen::Vecto
       out.converged = true;
       return out;
     }
-    if (out.iterations >= max_iterations) return out;
+    if (out.iterations >= max_iterations || stop()) return out;
     V[0] = r / beta;
     g.setZero();
     g[0] = beta;
     int j = 0;
-    for (; j < restart && out.iterations < max_iterations; ++j) {
+    for (; j < restart && out.iterations < max_iterations && !stop(); ++j) {
       precondition(V[j], z);
       apply(z, w);
       ++out.iterations;
