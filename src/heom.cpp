@@ -277,13 +277,15 @@ class Problem {
       Eigen::Map<Eigen::MatrixXcd> Y(y.data(), b, static_cast<Eigen::Index>(N) * N);
       Y.middleCols(static_cast<Eigen::Index>(m) * N, N).noalias() =
           h_.L * V.middleCols(static_cast<Eigen::Index>(m) * N, N);
+      Eigen::VectorXcd xl(b), xr(b);  // (a + a^dag) from the left and right, per node
       for (int n = 0; n < N; ++n) {
         const int node = m * N + n;
         auto y_ = Y.col(node);
         y_ += (-I1 * w0_ * static_cast<double>(m - n)) * V.col(node);
         const cd il = I1 * lambda_;
         if (lambda_ != 0.0) {
-          Eigen::VectorXcd xl = Eigen::VectorXcd::Zero(b), xr = Eigen::VectorXcd::Zero(b);
+          xl.setZero();
+          xr.setZero();
           if (m > 0) xl += sqrt_[m] * V.col(node - N);
           if (m + 1 < N) xl += sqrt_[m + 1] * V.col(node + N);
           if (n > 0) xr += sqrt_[n] * V.col(node - 1);
