@@ -115,6 +115,13 @@ std::vector<Entry> make_registry() {
                     {},
                     [](const Config& c) { return Value(c.electronic.model); },
                     [](Config& c, const Value& v) { c.electronic.model = std::get<std::string>(v); }});
+  r.push_back(Entry{{"electronic.coefficients", "string",
+                     "resonant level: \"zero_frequency\" (D, m gamma from the charge noise and its slope at W = 0, "
+                     "the paper) or \"frequency_resolved\" (from the noise at W = +-w0, physics.md section 13)"},
+                    Check::none,
+                    {"zero_frequency", "frequency_resolved"},
+                    [](const Config& c) { return Value(c.electronic.coefficients); },
+                    [](Config& c, const Value& v) { c.electronic.coefficients = std::get<std::string>(v); }});
   r.push_back(
       Entry{{"electronic.orbitals", "integer",
              "sequential model: orbital levels at dot.eps + k level_spacing, 1 .. 8 (with spin: 4)"},

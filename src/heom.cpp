@@ -552,6 +552,12 @@ HeomSize heom_size(int tier, int poles, int fock, int restart) {
   return s;
 }
 
+int heom_restart_that_fits(int tier, int poles, int fock, int restart, double limit) {
+  for (int r = restart; r >= std::min(restart, kHeomMinRestart); --r)
+    if (heom_size(tier, poles, fock, r).memory_bytes <= limit) return r;
+  return 0;
+}
+
 double heom_memory_limit(const HeomOptions& options) {
   return options.memory_limit > 0.0 ? options.memory_limit : 0.8 * available_memory();
 }
@@ -575,10 +581,12 @@ HeomSolution solve_heom(const Config& config, const HeomOptions& options) {
   if (4 * (1 + hs.poles) > 63)
     throw messages::out_of_range("heom.poles", hs.poles, "at most 14 (64 exponents over both leads)");
 
-  const HeomSize size = heom_size(hs.tier, hs.poles, N, hs.restart);
   const double limit = heom_memory_limit(options);
-  if (size.memory_bytes > limit)
+  const int restart = heom_restart_that_fits(hs.tier, hs.poles, N, hs.restart, limit);
+  if (restart == 0) {
+    const HeomSize size = heom_size(hs.tier, hs.poles, N, std::min(hs.restart, kHeomMinRestart));
     throw messages::heom_too_large(N, hs.tier, hs.poles, size.ados, size.unknowns, size.memory_bytes, limit);
+  }
 
   const int threads = resolve_threads(options.threads);
   Problem problem(config, hs.tier, hs.poles, N, threads);
@@ -587,7 +595,7 @@ HeomSolution solve_heom(const Config& config, const HeomOptions& options) {
   numerics::GmresResult gr = numerics::gmres(
       [&](const Eigen::VectorXcd& v, Eigen::VectorXcd& y) { problem.apply(v, y); },
       [&](const Eigen::VectorXcd& v, Eigen::VectorXcd& y) { problem.precondition(v, y); }, w, hs.tolerance,
-      hs.max_iterations, hs.restart, [&] { return options.stop != nullptr && options.stop->load(); });
+      hs.max_iterations, restart, [&] { return options.stop != nullptr && options.stop->load(); });
   if (options.stop != nullptr && options.stop->load()) throw messages::interrupted();
   if (!gr.converged)
     throw messages::not_converged(
@@ -600,13 +608,14 @@ HeomSolution solve_heom(const Config& config, const HeomOptions& options) {
   problem.extract(gr.x, s);
   s.residual = gr.residual;
   s.iterations = gr.iterations;
+  s.restart = restart;
   s.fock = N;
   s.tier = hs.tier;
   s.poles = hs.poles;
   s.ados = problem.ados();
   s.block = problem.block();
   s.unknowns = problem.size();
-  s.memory_bytes = size.memory_bytes;
+  s.memory_bytes = heom_size(hs.tier, hs.poles, N, restart).memory_bytes;
   s.hermiticity = (s.rho - s.rho.adjoint()).cwiseAbs().maxCoeff();
   s.rho = 0.5 * (s.rho + s.rho.adjoint()).eval();
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXcd> es(s.rho, Eigen::EigenvaluesOnly);

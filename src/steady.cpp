@@ -362,7 +362,7 @@ SteadyState solve_heom_method(const ElectronicModel& model, const Config& config
     };
     const double limit = heom_memory_limit(options);
     auto fits = [&](const Config& k) {
-      return heom_size(k.heom.tier, k.heom.poles, k.heom.fock, k.heom.restart).memory_bytes <= limit;
+      return heom_restart_that_fits(k.heom.tier, k.heom.poles, k.heom.fock, k.heom.restart, limit) > 0;
     };
     const char* names[] = {"heom.fock", "heom.poles", "heom.tier"};
     for (int dim = 0; dim < 3; ++dim) {
@@ -373,7 +373,8 @@ SteadyState solve_heom_method(const ElectronicModel& model, const Config& config
         if (dim == 2) k.heom.tier = c.heom.tier + 1;
         if ((dim == 1 && k.heom.poles > 14) || (dim == 2 && k.heom.tier > 6) || !fits(k)) {
           if (err[dim] < 0.0 || err[dim] > c.heom.convergence) {
-            const HeomSize z = heom_size(k.heom.tier, k.heom.poles, k.heom.fock, k.heom.restart);
+            const HeomSize z =
+                heom_size(k.heom.tier, k.heom.poles, k.heom.fock, std::min(k.heom.restart, kHeomMinRestart));
             unchecked += fmt::format("{}{} = {} would need {:.1f} GB", unchecked.empty() ? "" : "; ", names[dim],
                                      dim == 0   ? k.heom.fock
                                      : dim == 1 ? k.heom.poles

@@ -307,3 +307,84 @@ TEST(Electronic, OccupationFarOutKeepsItsBoundsAndSymmetry) {
 }
 
 }  // namespace
+
+// Frequency-resolved coefficients (physics.md section 13, docs/model.md
+// section 4): D_w = [S(w0) + S(-w0)] / 2, m gamma_w = [S(w0) - S(-w0)] / (2 w0).
+Device resolved_device(double V, double w0) {
+  Device d = paper(V);
+  d.oscillator.w0 = w0;
+  return d;
+}
+
+TEST(Electronic, FrequencyResolvedDetailedBalanceGivesBose) {
+  // At equilibrium S(-w0) = exp(-beta w0) S(w0), so D_w = m gamma_w w0
+  // coth(beta w0 / 2) at every x: the quantum (Bose) fluctuation-dissipation
+  // relation instead of the classical D = 2 m gamma T.
+  for (double beta : {0.5, 2.0}) {
+    for (double w0 : {0.2, 1.0}) {
+      Device d;
+      d.left.mu = d.right.mu = 0.3;
+      d.left.beta = d.right.beta = beta;
+      d.dot.eps = -0.2;
+      d.oscillator.w0 = w0;
+      const ResonantLevel m(d, {}, true);
+      const double coth = 1.0 / std::tanh(beta * w0 / 2);
+      for (double x : {-25.0, 0.0, 7.0, 30.0}) {
+        const auto c = m.node(x).values;
+        EXPECT_GT(c.gamma, 0.0);
+        EXPECT_LT(rel(c.D, d.oscillator.mass * c.gamma * w0 * coth), 1e-8) << beta << " " << w0 << " " << x;
+        // The one-pass node against separate quadratures of S(+-w0).
+        EXPECT_LT(rel(c.D, m.diffusion_at_w0(x)), 1e-9);
+        EXPECT_LT(rel(c.gamma, m.damping_at_w0(x)), 1e-8);
+        const auto s = m.coefficients(x);
+        EXPECT_EQ(s.D, m.diffusion_at_w0(x));
+        EXPECT_EQ(s.gamma, m.damping_at_w0(x));
+      }
+    }
+  }
+}
+
+TEST(Electronic, FrequencyResolvedReducesToZeroFrequencyAsW0Vanishes) {
+  // D_w - D and gamma_w - gamma are even in w0 (S(W) smooth):
+  // O(w0^2) relative, so halving w0 quarters the difference.
+  for (double V : {0.0, 6.0, 16.0}) {
+    double previous = 0.0;
+    for (double w0 : {0.04, 0.02, 0.01}) {
+      const Device d = resolved_device(V, w0);
+      const ResonantLevel zero(d), resolved(d, {}, true);
+      const double x = 0.5 * zero.oscillator().x0();
+      const auto a = zero.node(x).values, b = resolved.node(x).values;
+      const double diff = std::max(rel(b.D, a.D), std::abs(b.gamma - a.gamma) / std::abs(a.D));
+      EXPECT_EQ(a.n, b.n);
+      EXPECT_EQ(a.current, b.current);
+      if (previous > 0) {
+        EXPECT_NEAR(previous / diff, 4.0, 0.2) << "V=" << V << " w0=" << w0;
+      }
+      previous = diff;
+    }
+    EXPECT_LT(previous, 1e-4) << V;
+  }
+}
+
+TEST(Electronic, FrequencyResolvedDerivativesMatchFiniteDifferences) {
+  // The node's x-derivatives of D_w and gamma_w (one pass, Leibniz's rule)
+  // against 4th-order central differences: the slopes of the separately
+  // integrated values, the curvatures and third derivatives of the node's
+  // own lower derivatives (each an independent integral).
+  for (double V : {0.0, 6.0}) {
+    const ResonantLevel m(resolved_device(V, 0.4), {}, true);
+    const double h = 1e-2;
+    for (double x : {-20.0, 0.5, 9.0}) {
+      auto fd = [&](auto f) { return (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h); };
+      const auto r = m.node(x);
+      const double D = r.values.D;
+      auto node = [&](double y) { return m.node(y); };
+      EXPECT_NEAR(r.slopes.dD, fd([&](double y) { return m.diffusion_at_w0(y); }), 1e-8 * D) << V << " " << x;
+      EXPECT_NEAR(r.slopes.dgamma, fd([&](double y) { return m.damping_at_w0(y); }), 1e-7 * D) << V << " " << x;
+      EXPECT_NEAR(r.curvatures.d2D, fd([&](double y) { return node(y).slopes.dD; }), 1e-8 * D) << V << " " << x;
+      EXPECT_NEAR(r.curvatures.d2gamma, fd([&](double y) { return node(y).slopes.dgamma; }), 1e-8 * D) << V;
+      EXPECT_NEAR(r.thirds.d3D, fd([&](double y) { return node(y).curvatures.d2D; }), 1e-8 * D) << V << " " << x;
+      EXPECT_NEAR(r.thirds.d3gamma, fd([&](double y) { return node(y).curvatures.d2gamma; }), 1e-8 * D) << V;
+    }
+  }
+}

@@ -61,6 +61,7 @@ struct HeomSolution {
   double current_left = 0.0, current_right = 0.0;  // into the dot from L, from R (sum 0 in the steady state)
   double residual = 0.0;                           // ||L rho - 0|| / ||rho||-type relative residual of the linear solve
   int iterations = 0;                              // GMRES iterations (matrix-vector products)
+  int restart = 0;                                 // GMRES restart length used (heom_restart_that_fits)
   int fock = 0;                                    // Fock cut-off N (states 0 .. N-1)
   int tier = 0, poles = 0;
   int ados = 0;                      // auxiliary operators kept (after the parity reduction)
@@ -95,6 +96,12 @@ struct HeomSize {
   double memory_bytes = 0.0;
 };
 HeomSize heom_size(int tier, int poles, int fock, int restart);
+// The GMRES restart length a solve uses: the requested one, or where that
+// does not fit in `limit` bytes the largest one from kHeomMinRestart up that
+// does (fewer Krylov vectors change the iterations, not the answer); 0 when
+// even the shortest does not fit.
+inline constexpr int kHeomMinRestart = 8;
+int heom_restart_that_fits(int tier, int poles, int fock, int restart, double limit);
 // The memory a solve may use: options.memory_limit, or 80 % of what the
 // machine has available.
 double heom_memory_limit(const HeomOptions& options);

@@ -128,6 +128,11 @@ struct Heom {
 // and the interacting dot of the sequential-tunnelling model.
 struct Electronic {
   std::string model = "resonant_level";  // a name known to make_electronic_model()
+  // Resonant level only (physics.md section 13): "zero_frequency" takes D and
+  // m gamma from the charge noise S_x(W) and its slope at W = 0 (the paper);
+  // "frequency_resolved" from S_x(+-w0): D = [S(w0) + S(-w0)] / 2,
+  // m gamma = [S(w0) - S(-w0)] / (2 w0).
+  std::string coefficients = "zero_frequency";
   // Sequential model only (physics.md section 9): `orbitals` levels at
   // dot.eps + k level_spacing, each spin-degenerate with `spin`; constant
   // interaction charging N (N - 1) / 2; at most max_electrons on the dot

@@ -29,7 +29,9 @@ struct QuadratureOptions {
 class ResonantLevel final : public ElectronicModel {
  public:
   // Validates the device (throws ergon::Error with a one-line message).
-  explicit ResonantLevel(const Device& device, QuadratureOptions options = {});
+  // frequency_resolved: D and gamma from the charge noise at W = +-w0
+  // (diffusion_at_w0, damping_at_w0) instead of at W = 0.
+  explicit ResonantLevel(const Device& device, QuadratureOptions options = {}, bool frequency_resolved = false);
   ~ResonantLevel() override;
   ResonantLevel(const ResonantLevel&) = delete;
   ResonantLevel& operator=(const ResonantLevel&) = delete;
@@ -72,9 +74,16 @@ class ResonantLevel final : public ElectronicModel {
   double current(double x) const;
   // S_x(W) = F^2 int dw/2pi A(w) g<(w) A(w+W) g>(w+W).
   double noise_spectrum(double x, double W) const;
+  // Frequency-resolved coefficients (physics.md section 13), each from two
+  // quadratures of noise_spectrum: D_w(x) = [S_x(w0) + S_x(-w0)] / 2 and
+  // gamma_w(x) = [S_x(w0) - S_x(-w0)] / (2 m w0).
+  double diffusion_at_w0(double x) const;
+  double damping_at_w0(double x) const;
+  bool frequency_resolved() const { return frequency_resolved_; }
   // Spectral sum rule int dw/2pi kappa A (1 for every x).
   double sum_rule(double x) const;
-  // First x-derivatives, each from its own quadrature.
+  // First x-derivatives of the zero-frequency coefficients, each from its
+  // own quadrature.
   CoefficientSlopes slopes(double x) const;
 
  private:
@@ -83,6 +92,9 @@ class ResonantLevel final : public ElectronicModel {
   std::unique_ptr<leads::LeadModel> left_, right_;
   double F_ = 0.0;
   double N0_ = 0.0;
+  bool frequency_resolved_ = false;
+  // Replaces D, gamma and their x-derivatives in r by the frequency-resolved ones.
+  void resolved_node(double x, CoefficientNode& r) const;
 };
 
 }  // namespace ergon

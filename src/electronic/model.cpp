@@ -21,7 +21,8 @@ struct Registry {
   std::vector<std::pair<std::string, ModelBuilder>> builders;
   Registry() {
     builders.emplace_back("resonant_level", [](const Config& config) -> std::shared_ptr<const ElectronicModel> {
-      return std::make_shared<ResonantLevel>(config.device);
+      return std::make_shared<ResonantLevel>(config.device, QuadratureOptions{},
+                                             config.electronic.coefficients == "frequency_resolved");
     });
     builders.emplace_back("sequential", [](const Config& config) -> std::shared_ptr<const ElectronicModel> {
       return std::make_shared<SequentialTunnelling>(config);
@@ -62,6 +63,10 @@ std::shared_ptr<const ElectronicModel> make_electronic_model(const Config& confi
   }
   if (!builder) throw messages::unknown_model(config.electronic.model, electronic_model_names());
   std::shared_ptr<const ElectronicModel> model = builder(config);
+  if (config.electronic.coefficients != "zero_frequency" && model->name() != "resonant_level")
+    throw messages::bad_value("electronic.coefficients", "\"" + config.electronic.coefficients + "\"",
+                              "is available for electronic.model = \"resonant_level\" only (this is \"" +
+                                  model->name() + "\"); use \"zero_frequency\"");
   // The mechanical bath acts on the oscillator whatever drives it.
   const Oscillator& osc = config.device.oscillator;
   if (osc.quality > 0) {

@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
+#include <initializer_list>
 #include <numbers>
 #include <vector>
 
@@ -79,11 +81,42 @@ Point point(const leads::LeadModel& left, const leads::LeadModel& right, double 
 
 using numerics::integrate_line;
 
+// The breakpoints at level e together with their copies shifted by each of
+// `shifts` (for an integrand that also evaluates the leads at w - shift).
+std::vector<double> shifted_breakpoints(const leads::LeadModel& left, const leads::LeadModel& right, double e,
+                                        std::initializer_list<double> shifts) {
+  auto bp = electronic::breakpoints(left, right, e);
+  const std::size_t n = bp.size();
+  for (const double s : shifts)
+    for (std::size_t i = 0; i < n; ++i) bp.push_back(bp[i] + s);
+  std::sort(bp.begin(), bp.end());
+  bp.erase(std::unique(bp.begin(), bp.end()), bp.end());
+  return bp;
+}
+
+// A = |G|^2 and its first three eps_x-derivatives A_e, A_ee, A_eee at one
+// frequency (dG/d eps_x = G^2, so with g_k = Re G^k: A_e = 2 A g_1,
+// A_ee = 4 A g_1^2 + 2 A g_2, A_eee = 2 A_ee g_1 + 4 A_e g_2 + 4 A g_3).
+std::array<double, 4> spectral_jet(const Point& p) {
+  const cplx G = p.G, G2 = G * G, G3 = G2 * G;
+  const double A = p.A, A1 = 2.0 * A * G.real();
+  const double A2 = 4.0 * A * G.real() * G.real() + 2.0 * A * G2.real();
+  const double A3 = 2.0 * A2 * G.real() + 4.0 * A1 * G2.real() + 4.0 * A * G3.real();
+  return {A, A1, A2, A3};
+}
+
+// d^k/d eps_x^k of A(w) A(w') for k = 0 .. 3 (Leibniz's rule).
+std::array<double, 4> product_jet(const std::array<double, 4>& a, const std::array<double, 4>& b) {
+  return {a[0] * b[0], a[1] * b[0] + a[0] * b[1], a[2] * b[0] + 2.0 * a[1] * b[1] + a[0] * b[2],
+          a[3] * b[0] + 3.0 * a[2] * b[1] + 3.0 * a[1] * b[2] + a[0] * b[3]};
+}
+
 }  // namespace
 
 const char* to_string(LeadType type) { return type == LeadType::lorentzian ? "lorentzian" : "wideband"; }
 
-ResonantLevel::ResonantLevel(const Device& device, QuadratureOptions options) : device_(device), options_(options) {
+ResonantLevel::ResonantLevel(const Device& device, QuadratureOptions options, bool frequency_resolved)
+    : device_(device), options_(options), frequency_resolved_(frequency_resolved) {
   validate(device_);
   left_ = std::make_unique<leads::LeadModel>(leads::make_lead(device_.left, "L"));
   right_ = std::make_unique<leads::LeadModel>(leads::make_lead(device_.right, "R"));
@@ -180,11 +213,7 @@ double ResonantLevel::current(double x) const {
 
 double ResonantLevel::noise_spectrum(double x, double W) const {
   const double e = level(x);
-  auto bp = electronic::breakpoints(*left_, *right_, e);
-  const std::size_t n = bp.size();
-  for (std::size_t i = 0; i < n; ++i) bp.push_back(bp[i] - W);
-  std::sort(bp.begin(), bp.end());
-  bp.erase(std::unique(bp.begin(), bp.end()), bp.end());
+  const auto bp = shifted_breakpoints(*left_, *right_, e, {-W});
   return F_ * F_ * inv_two_pi *
          integrate_line(
              [&](double w) {
@@ -193,6 +222,16 @@ double ResonantLevel::noise_spectrum(double x, double W) const {
                return p.A * p.gl * q.A * q.gg;
              },
              bp, line_options(options_));
+}
+
+double ResonantLevel::diffusion_at_w0(double x) const {
+  const double w0 = device_.oscillator.w0;
+  return 0.5 * (noise_spectrum(x, w0) + noise_spectrum(x, -w0));
+}
+
+double ResonantLevel::damping_at_w0(double x) const {
+  const double w0 = device_.oscillator.w0;
+  return (noise_spectrum(x, w0) - noise_spectrum(x, -w0)) / (2.0 * w0 * device_.oscillator.mass);
 }
 
 double ResonantLevel::sum_rule(double x) const {
@@ -209,8 +248,8 @@ Coefficients ResonantLevel::coefficients(double x) const {
   Coefficients c;
   c.x = x;
   c.n = excess_charge(x);
-  c.D = diffusion(x);
-  c.gamma = damping(x);
+  c.D = frequency_resolved_ ? diffusion_at_w0(x) : diffusion(x);
+  c.gamma = frequency_resolved_ ? damping_at_w0(x) : damping(x);
   c.current = current(x);
   return c;
 }
@@ -279,7 +318,45 @@ CoefficientNode ResonantLevel::node(double x) const {
   t.d3D = F3 * F2 * inv_two_pi * integrals[13];
   t.d3gamma = F3 * F2 * inv_two_pi / m * integrals[14];
   t.d3current = F3 * inv_two_pi * integrals[15];
+  if (frequency_resolved_) resolved_node(x, r);
   return r;
+}
+
+void ResonantLevel::resolved_node(double x, CoefficientNode& r) const {
+  // One pass over the frequency axis for D_w, gamma_w and their first three
+  // eps_x-derivatives: the integrands A(w) g<(w) A(w +- w0) g>(w +- w0),
+  // summed for D and subtracted for gamma, differentiated by Leibniz's rule
+  // (g< and g> do not depend on eps_x).
+  const double e = level(x), w0 = device_.oscillator.w0;
+  const auto v = integrate_line<8>(
+      [&](const numerics::Nodes& w, numerics::NodeValues<8>& out) {
+        for (unsigned i = 0; i < numerics::kLanes; ++i) {
+          const Point p = point(*left_, *right_, e, w[i]);
+          const Point up = point(*left_, *right_, e, w[i] + w0);
+          const Point down = point(*left_, *right_, e, w[i] - w0);
+          const auto a = spectral_jet(p);
+          const auto plus = product_jet(a, spectral_jet(up));
+          const auto minus = product_jet(a, spectral_jet(down));
+          for (int k = 0; k < 4; ++k) {
+            const double sp = p.gl * plus[k] * up.gg, sm = p.gl * minus[k] * down.gg;
+            out[i][k] = sp + sm;
+            out[i][4 + k] = sp - sm;
+          }
+        }
+      },
+      shifted_breakpoints(*left_, *right_, e, {-w0, w0}), line_options(options_));
+  // d^k/dx^k = (-F)^k d^k/d eps_x^k; D_w = S_+ / 2, gamma_w = S_- / (2 m w0).
+  const double F2 = F_ * F_ * inv_two_pi;
+  const double scale[4] = {F2, -F_ * F2, F_ * F_ * F2, -F_ * F_ * F_ * F2};
+  const double d = 0.5, g = 1.0 / (2.0 * w0 * device_.oscillator.mass);
+  r.values.D = d * scale[0] * v[0];
+  r.slopes.dD = d * scale[1] * v[1];
+  r.curvatures.d2D = d * scale[2] * v[2];
+  r.thirds.d3D = d * scale[3] * v[3];
+  r.values.gamma = g * scale[0] * v[4];
+  r.slopes.dgamma = g * scale[1] * v[5];
+  r.curvatures.d2gamma = g * scale[2] * v[6];
+  r.thirds.d3gamma = g * scale[3] * v[7];
 }
 
 }  // namespace ergon
