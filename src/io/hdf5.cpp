@@ -300,6 +300,21 @@ void write_steady_hdf5(const std::string& path, const SteadyState& s, const nloh
       w.vector(g.get(), "stderr", s.populations.error);
       w.vector(g.get(), "p_n_mc", s.populations_mc.p);
     }
+    if (s.density.size() > 0) {  // the HEOM's reduced state rho_mn
+      Handle g = w.group(root, "density");
+      const auto N = static_cast<std::size_t>(s.density.rows());
+      std::vector<double> re(N * N), im(N * N);
+      for (std::size_t m = 0; m < N; ++m)
+        for (std::size_t n = 0; n < N; ++n) {
+          const auto v = s.density(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(n));
+          re[m * N + n] = v.real();
+          im[m * N + n] = v.imag();
+        }
+      w.dataset(g.get(), "re", re, {N, N});
+      w.dataset(g.get(), "im", im, {N, N});
+      w.attribute(g.get(), "description",
+                  std::string("rho[m, n] = re[m, n] + i im[m, n], Fock states m, n = 0 .. N-1 of the oscillator"));
+    }
     write_columns(w, root, "coefficients", coefficients.names, coefficients.columns);
   });
 }

@@ -394,6 +394,20 @@ for k in ("nbar", "entropy", "ergotropy", "g2"):
 assert abs(s["coherent_ergotropy"] - a["coherent_ergotropy"]) < 1e-9
 assert s["heom_residual"] < 1e-10 and s["heom_iterations"] > 0 and s["heom_fock"] == 12
 PY
+# The same state in an HDF5 result: /density holds rho_mn as re and im.
+if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+  "$ergon" steady --method heom --V 3 "${heom_args[@]}" -o "$tmp/heom.h5" >/dev/null 2>"$tmp/heomh.err" ||
+    fail "heom steady -o .h5: $(cat "$tmp/heomh.err")"
+  /usr/bin/python3 - "$tmp/heom.h5" "$tmp/heom/density.txt" <<'PY' || fail "heom density in HDF5"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    rho = f["density/re"][...] + 1j * f["density/im"][...]
+ref = np.loadtxt(sys.argv[2], dtype=complex)
+assert rho.shape == (12, 12), rho.shape
+assert np.max(np.abs(rho - ref)) < 1e-15, np.max(np.abs(rho - ref))
+assert abs(np.trace(rho) - 1) < 1e-12
+PY
+fi
 "$ergon" sweep --method heom "${heom_args[@]}" --V 2,3 -o "$tmp/heoms" >/dev/null 2>"$tmp/heoms.err" ||
   fail "heom sweep: $(cat "$tmp/heoms.err")"
 grep -q "coherent_ergotropy" "$tmp/heoms/sweep.csv" || fail "heom sweep lacks coherent_ergotropy"

@@ -22,7 +22,7 @@ bool is_hdf5_path(const std::string& path);  // ends in .h5 or .hdf5
 bool hdf5_available();
 // steady: /summary (attributes), /wigner (re_alpha, im_alpha, W[i, j]),
 // /radial (y, P_y, stderr), /populations (n, p_n, stderr[, p_n_mc]),
-// /coefficients (the given columns).
+// /coefficients (the given columns), /density (re[m, n], im[m, n]: HEOM only).
 void write_steady_hdf5(const std::string& path, const SteadyState& state, const nlohmann::json& summary,
                        const CsvData& coefficients);
 // sweep: /sweep (one dataset per sweep.csv column), /points/NNNNNN (radial,
