@@ -36,6 +36,9 @@ BIAS = [0.0, 3.0, 6.0]  # V = mu_L - mu_R; the zero-frequency threshold is V = 4
 QUANTITIES = ["nbar", "g2", "entropy", "ergotropy", "free_energy_work", "current"]
 VARIANTS = [("averaged", "zero_frequency"), ("averaged", "frequency_resolved"), ("sampler", "zero_frequency"),
             ("sampler", "frequency_resolved")]
+CONVERGENCE = 1e-3  # of nbar and the current, per raise of N
+MAX_FOCK_ROUNDS = 4
+MAX_UNKNOWNS_TIER2 = 3.2e7  # b = 146 at tier 2 / 3 poles: N up to ~470 (about 8 GB with restart 8)
 MAX_UNKNOWNS_TIER3 = 2.2e7  # b = 594 at tier 3 / 3 poles: N up to ~190 (about 6 GB, 90 s here);
 # tier 4 (74 s at N = 37) only up to N = 25
 
@@ -81,11 +84,31 @@ def heom_reference(ergon, out, w0, lam, V, budget_end):
     a = run(ergon, out, base + [("heom.tier", 2), ("heom.poles", 3)], budget_end)
     if a is None or "error" in a:
         return {"error": (a or {}).get("error", "not run (time budget)")}
+
+    def change(x, y):
+        """Relative change of nbar and of the current (against 1e-3 of Gamma/2 near I = 0)."""
+        if x is None or y is None or "error" in x or "error" in y:
+            return float("nan")
+        dn = abs(x["nbar"] - y["nbar"]) / abs(y["nbar"])
+        di = abs(x["current"] - y["current"]) / max(abs(y["current"]), 1e-3 * GAMMA / 2)
+        return max(dn, di)
+
+    # Converge the cut-off at tier 2 first: N x 1.25 + 2 until nbar and the current move by
+    # less than 1e-3 (a state that keeps growing with N is reported as such).
     N = int(a["heom_fock"])
-    fock = run(ergon, out, base + [("heom.tier", 2), ("heom.poles", 3), ("heom.fock", math.ceil(1.25 * N) + 2)],
-               budget_end)
+    err_fock, last = float("nan"), a
+    for _ in range(MAX_FOCK_ROUNDS):
+        M = math.ceil(1.25 * N) + 2
+        if 146 * M * M > MAX_UNKNOWNS_TIER2:
+            break
+        r = run(ergon, out, base + [("heom.tier", 2), ("heom.poles", 3), ("heom.fock", M)], budget_end)
+        if r is None or "error" in r:
+            break
+        err_fock, last, N = change(r, last), r, M
+        if err_fock < CONVERGENCE:
+            break
     poles = run(ergon, out, base + [("heom.tier", 2), ("heom.poles", 4), ("heom.fock", N)], budget_end)
-    tiers = [a]
+    tiers = [last]
     for tier in (3, 4):
         if (tier == 3 and 594 * N * N > MAX_UNKNOWNS_TIER3) or (tier == 4 and N > 25):
             break
@@ -94,24 +117,16 @@ def heom_reference(ergon, out, w0, lam, V, budget_end):
             break
         tiers.append(t)
     best = tiers[-1]
-
-    def change(x, y, q="nbar"):
-        if x is None or y is None or "error" in x or "error" in y:
-            return float("nan")
-        scale = max(abs(y[q]), 1e-3 * GAMMA / 2) if q == "current" else abs(y[q])
-        return abs(x[q] - y[q]) / scale
-
     ref = {q: best[q] for q in QUANTITIES}
     ref.update({
         "N": N,
         "tier": len(tiers) + 1,
-        "err_fock": max(change(fock, a), change(fock, a, "current")),
-        "err_poles": max(change(poles, a), change(poles, a, "current")),
-        "err_tier": max(change(tiers[-1], tiers[-2]), change(tiers[-1], tiers[-2], "current"))
-        if len(tiers) > 1 else float("nan"),
+        "err_fock": err_fock,
+        "err_poles": change(poles, last),
+        "err_tier": change(tiers[-1], tiers[-2]) if len(tiers) > 1 else float("nan"),
         "coherent_ergotropy": best.get("coherent_ergotropy", float("nan")),
         "fock_tail": best.get("fock_tail", float("nan")),
-        "seconds": sum(r.get("_seconds", 0) for r in [a, fock, poles] + tiers[1:] if r),
+        "seconds": sum(r.get("_seconds", 0) for r in {id(r): r for r in [a, last, poles] + tiers if r}.values()),
     })
     return ref
 
@@ -135,10 +150,10 @@ def main():
     os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
     budget_end = time.time() + a.budget
     rows = []
-    # Cheapest devices first (small N): large w0, small lambda, low bias.
-    for w0 in W0:
-        for lam in LAMBDA:
-            for V in BIAS:
+    # Cheapest devices first: below threshold before above, large w0 (small N) first.
+    for V in BIAS:
+        for w0 in W0:
+            for lam in LAMBDA:
                 print(f"w0 = {w0}, lambda = {lam}, V = {V}", flush=True)
                 ref = heom_reference(a.ergon, a.out, w0, lam, V, budget_end)
                 for method, coefficients in VARIANTS:

@@ -324,12 +324,28 @@ SteadyState solve_heom_method(const ElectronicModel& model, const Config& config
                               const RunControl& control) {
   Config c = config;
   if (c.heom.fock == 0) {
-    const SteadyState avg = solve_averaged_method(model, config, temperature, RunControl{});
-    const auto& p = avg.populations.p;
-    double tail = 0.0;
-    int N = static_cast<int>(p.size());
-    while (N > 8 && tail + std::max(p[N - 1], 0.0) < kHeomTail) tail += std::max(p[--N], 0.0);
-    c.heom.fock = std::max(N, 8);
+    // The cut-off where the averaged populations leave less than kHeomTail,
+    // the larger of the two coefficient choices' (the frequency-resolved state
+    // can be much larger, and is the closer one where both are measured; a
+    // choice whose state is not confined is skipped).
+    auto cutoff = [&](const SteadyState& avg) {
+      const auto& p = avg.populations.p;
+      double tail = 0.0;
+      int N = static_cast<int>(p.size());
+      while (N > 8 && tail + std::max(p[N - 1], 0.0) < kHeomTail) tail += std::max(p[--N], 0.0);
+      return std::max(N, 8);
+    };
+    int N = cutoff(solve_averaged_method(model, config, temperature, RunControl{}));
+    if (config.electronic.model == "resonant_level") {
+      Config other = config;
+      other.electronic.coefficients =
+          config.electronic.coefficients == "frequency_resolved" ? "zero_frequency" : "frequency_resolved";
+      try {
+        N = std::max(N, cutoff(solve_averaged_method(*make_electronic_model(other), other, temperature, RunControl{})));
+      } catch (const Error&) {
+      }
+    }
+    c.heom.fock = std::min(N, 2000);
   }
   HeomOptions options;
   options.threads = control.threads;

@@ -388,3 +388,47 @@ TEST(Electronic, FrequencyResolvedDerivativesMatchFiniteDifferences) {
     }
   }
 }
+
+// Current noise at fixed x (physics.md section 11, two-sided, unit charge).
+TEST(Electronic, CurrentNoiseAtEquilibriumIsJohnsonNyquist) {
+  // mu_L = mu_R: S_I = 2 T G (one-sided 4 T G), with G = dI/dV from a
+  // central difference of the current in the bias (an independent route).
+  for (double beta : {0.5, 2.0}) {
+    Device d;
+    d.left.mu = d.right.mu = 0.3;
+    d.left.beta = d.right.beta = beta;
+    const ResonantLevel m(d);
+    for (double x : {-12.0, 0.0, 4.0}) {
+      const double G = m.conductance(x);
+      EXPECT_LT(rel(m.current_noise(x), 2.0 * G / beta), 1e-9) << beta << " " << x;
+      const double h = 1e-4;
+      Device b = d;
+      b.left.mu = 0.3 + h / 2;
+      b.right.mu = 0.3 - h / 2;
+      Device c = d;
+      c.left.mu = 0.3 - h / 2;
+      c.right.mu = 0.3 + h / 2;
+      const double dIdV = (ResonantLevel(b).current(x) - ResonantLevel(c).current(x)) / (2 * h);
+      EXPECT_LT(rel(G, dIdV), 1e-7) << beta << " " << x;
+    }
+  }
+}
+
+TEST(Electronic, CurrentNoiseFanoFactorAtLargeBias) {
+  // Wide-band leads, the whole resonance inside the bias window (|mu| = 1e4,
+  // Lorentzian tails outside it ~ Gamma / (pi mu) ~ 1e-5): the Fano factor
+  // S_I / I is (Gamma_L^2 + Gamma_R^2) / (Gamma_L + Gamma_R)^2, 1/2 for a
+  // symmetric level and -> 1 (Poisson) for a weakly transmitting one.
+  for (const auto& [GL, GR] : {std::pair{0.3, 0.3}, std::pair{0.3, 0.1}, std::pair{1.0, 0.01}}) {
+    Device d;
+    d.left.type = d.right.type = ergon::LeadType::wideband;
+    d.left.Gamma = GL;
+    d.right.Gamma = GR;
+    d.left.mu = 1e4;
+    d.right.mu = -1e4;
+    d.left.beta = d.right.beta = 5.0;
+    const ResonantLevel m(d);
+    const double fano = m.current_noise(0.0) / m.current(0.0);
+    EXPECT_NEAR(fano, (GL * GL + GR * GR) / ((GL + GR) * (GL + GR)), 1e-4) << GL << " " << GR;
+  }
+}

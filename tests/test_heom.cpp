@@ -142,11 +142,12 @@ double semiclassical_nbar(const ergon::Config& c) {
 }
 
 TEST(Heom, ApproachesSemiclassicalAsW0Shrinks) {
-  // V = 0, paper's leads: the quasi-adiabatic theory is classical (nbar =
-  // T/w0 - 1/2), the exact state nearly Bose. Their difference must shrink as
-  // w0 / Gamma shrinks (measured: 2.6 %, 0.32 %, 0.08 % at w0 = 1, 0.5, 0.3),
-  // and at w0 = 1 the exact nbar is the Bose value to 1e-3 (measured 4.5e-4;
-  // the rest is the coupling lambda = 0.1).
+  // V = 0, paper's leads: the zero-frequency quasi-adiabatic theory is
+  // classical (nbar = T/w0 - 1/2), the exact state nearly Bose. Their
+  // difference must shrink as w0 / Gamma shrinks (measured at this tier 2 /
+  // 2 poles: 2.6 %, 0.32 %, 0.08 % at w0 = 1, 0.5, 0.3; tier 3 moves nbar by
+  // +0.2 % to +0.3 %, so the trend, not the last digits, is the test), and
+  // at w0 = 1 the exact nbar is the Bose value to 1e-3 (measured 4.5e-4).
   double previous = 1.0;
   const std::pair<double, int> points[] = {{1.0, 40}, {0.5, 75}, {0.3, 120}};
   for (const auto& [w0, fock] : points) {

@@ -72,6 +72,14 @@ class ResonantLevel final : public ElectronicModel {
   double damping_by_parts(double x) const;
   // I_x = int dw/2pi kappa_L kappa_R A (f_L - f_R).
   double current(double x) const;
+  // Zero-frequency current noise at fixed x (Landauer-Buttiker, two-sided,
+  // unit charge, physics.md section 11), with T = kappa_L kappa_R A:
+  // S_I = int dw/2pi {T [f_L (1 - f_L) + f_R (1 - f_R)] + T (1 - T) (f_L - f_R)^2}
+  // [1/time]. Equilibrium: 2 T_lead G (one-sided Johnson-Nyquist 4 T G).
+  double current_noise(double x) const;
+  // Linear conductance dI/d(mu_L - mu_R) at zero bias with both leads at
+  // lead L's temperature: G = int dw/2pi T (-df/dw) [dimensionless].
+  double conductance(double x) const;
   // S_x(W) = F^2 int dw/2pi A(w) g<(w) A(w+W) g>(w+W).
   double noise_spectrum(double x, double W) const;
   // Frequency-resolved coefficients (physics.md section 13), each from two

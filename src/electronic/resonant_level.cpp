@@ -224,6 +224,28 @@ double ResonantLevel::noise_spectrum(double x, double W) const {
              bp, line_options(options_));
 }
 
+double ResonantLevel::current_noise(double x) const {
+  const double e = level(x);
+  return inv_two_pi * integrate_line(
+                          [&](double w) {
+                            auto p = point(*left_, *right_, e, w);
+                            const double T = p.L.kappa * p.R.kappa * p.A;
+                            const double bias = p.L.f * p.R.h - p.L.h * p.R.f;  // f_L - f_R
+                            return T * (p.L.f * p.L.h + p.R.f * p.R.h) + T * (1.0 - T) * bias * bias;
+                          },
+                          electronic::breakpoints(*left_, *right_, e), line_options(options_));
+}
+
+double ResonantLevel::conductance(double x) const {
+  const double e = level(x);
+  return inv_two_pi * integrate_line(
+                          [&](double w) {
+                            auto p = point(*left_, *right_, e, w);
+                            return p.L.kappa * p.R.kappa * p.A * (-p.L.df);
+                          },
+                          electronic::breakpoints(*left_, *right_, e), line_options(options_));
+}
+
 double ResonantLevel::diffusion_at_w0(double x) const {
   const double w0 = device_.oscillator.w0;
   return 0.5 * (noise_spectrum(x, w0) + noise_spectrum(x, -w0));
