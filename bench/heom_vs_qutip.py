@@ -47,7 +47,6 @@ def main():
 
     import ergon
     import qutip
-    from qutip.nonmarkov.bofin_baths import FermionicBath
     from qutip.nonmarkov.bofin_solvers import HEOMSolver
 
     print(f"# CPU: {cpu()}; ergon {ergon.__version__} ({ergon.git_commit}), QuTiP {qutip.__version__}")
@@ -66,19 +65,7 @@ def main():
                 best = min(best, time.perf_counter() - t0)
             times[threads] = best
         rho = s["density"]
-        ex = ergon.heom_exponents(cfg)
-        N0 = ergon.coefficients(cfg, [0.0])["N0"]
-        d = qutip.tensor(qutip.destroy(2), qutip.qeye(N))
-        b = qutip.tensor(qutip.qeye(2), qutip.destroy(N))
-        nd = d.dag() * d
-        lam, w0, eps = 0.1, 1.0, 0.0
-        H = eps * nd + w0 * b.dag() * b - lam * (b + b.dag()) * (nd - N0)
-        baths = []
-        for lead in (0, 1):
-            plus = (ex["lead"] == lead) & (ex["sign"] > 0)
-            minus = (ex["lead"] == lead) & (ex["sign"] < 0)
-            baths.append(FermionicBath(d, list(ex["c"][plus]), list(ex["nu"][plus]), list(ex["c"][minus]),
-                                       list(ex["nu"][minus])))
+        H, baths = ergon.qutip_heom_model(cfg, N, eps=0.0, w0=1.0, lam=0.1)
         best_q = float("inf")
         for _ in range(a.qutip_repeat):
             t0 = time.perf_counter()

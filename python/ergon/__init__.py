@@ -12,4 +12,4 @@ except ImportError:  # the plotting and loading modules work without the compile
     __version__ = "unknown (the compiled core ergon._ergon is not built)"
     git_commit = "unknown"
 
-from .interchange import analyze, load  # noqa: E402,F401
+from .interchange import analyze, load, qutip_heom_model  # noqa: E402,F401

@@ -274,3 +274,29 @@ def load(path):
     if commit and "git_commit" not in provenance:
         provenance["git_commit"] = commit
     return {name: table, "summary": summary, "provenance": provenance, "config": _config_of(provenance)}
+
+
+def qutip_heom_model(config, fock, *, eps, w0, lam):
+    """The HEOM problem ergon solves (`method="heom"`), as QuTiP describes it: the
+    Hamiltonian eps n + w0 a^dag a - lam (a + a^dag)(n - N0) on dot x oscillator
+    (Fock cut-off `fock`) and one ``FermionicBath`` per lead from ergon's own
+    exponents (``heom_exponents``). eps, w0 and lam must be the configuration's.
+    Returns (H, [bath_L, bath_R]) for ``qutip.nonmarkov.bofin_solvers.HEOMSolver``."""
+    import qutip
+    from qutip.nonmarkov.bofin_baths import FermionicBath
+
+    from . import coefficients, heom_exponents
+
+    ex = heom_exponents(config)
+    N0 = coefficients(config, [0.0])["N0"]
+    d = qutip.tensor(qutip.destroy(2), qutip.qeye(fock))
+    a = qutip.tensor(qutip.qeye(2), qutip.destroy(fock))
+    nd = d.dag() * d
+    H = eps * nd + w0 * a.dag() * a - lam * (a + a.dag()) * (nd - N0)
+    baths = []
+    for lead in (0, 1):
+        plus = (ex["lead"] == lead) & (ex["sign"] > 0)
+        minus = (ex["lead"] == lead) & (ex["sign"] < 0)
+        baths.append(FermionicBath(d, list(ex["c"][plus]), list(ex["nu"][plus]), list(ex["c"][minus]),
+                                   list(ex["nu"][minus])))
+    return H, baths

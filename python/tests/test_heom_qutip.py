@@ -10,7 +10,7 @@ import pytest
 import ergon
 
 qutip = pytest.importorskip("qutip", reason="QuTiP is the oracle (Debian: python3-qutip)")
-from qutip.nonmarkov.bofin_baths import FermionicBath, LorentzianPadeBath  # noqa: E402
+from qutip.nonmarkov.bofin_baths import LorentzianPadeBath  # noqa: E402
 from qutip.nonmarkov.bofin_solvers import HEOMSolver  # noqa: E402
 
 
@@ -22,18 +22,10 @@ def config(V, tier, poles, fock, eps=0.4, w0=1.0, lam=0.3, **extra):
     return ergon.Config(V=V, settings=settings)
 
 
-def qutip_state(cfg, V, tier, fock, eps, w0, lam, N0):
-    ex = ergon.heom_exponents(cfg)
+def qutip_state(cfg, tier, fock, eps, w0, lam):
+    H, baths = ergon.qutip_heom_model(cfg, fock, eps=eps, w0=w0, lam=lam)
     d = qutip.tensor(qutip.destroy(2), qutip.qeye(fock))
-    a = qutip.tensor(qutip.qeye(2), qutip.destroy(fock))
     nd = d.dag() * d
-    H = eps * nd + w0 * a.dag() * a - lam * (a + a.dag()) * (nd - N0)
-    baths = []
-    for lead in (0, 1):
-        plus = (ex["lead"] == lead) & (ex["sign"] > 0)
-        minus = (ex["lead"] == lead) & (ex["sign"] < 0)
-        baths.append(FermionicBath(d, list(ex["c"][plus]), list(ex["nu"][plus]), list(ex["c"][minus]),
-                                   list(ex["nu"][minus])))
     rho, _ = HEOMSolver(H, baths, max_depth=tier).steady_state(use_mkl=False)
     return rho.ptrace(1).full(), qutip.expect(nd, rho)
 
@@ -43,8 +35,7 @@ def test_density_matrix_equals_qutip(V, tier, poles, fock):
     eps, w0, lam = 0.4, 1.0, 0.3
     cfg = config(V, tier, poles, fock, eps, w0, lam)
     s = ergon.steady(cfg, method="heom", threads=1)
-    N0 = ergon.coefficients(cfg, [0.0])["N0"]
-    rho_q, occ_q = qutip_state(cfg, V, tier, fock, eps, w0, lam, N0)
+    rho_q, occ_q = qutip_state(cfg, tier, fock, eps, w0, lam)
     rho = s["density"]
     assert rho.shape == (fock, fock)
     assert np.max(np.abs(rho - rho_q)) < 1e-8
