@@ -270,8 +270,16 @@ Coefficients ResonantLevel::coefficients(double x) const {
   Coefficients c;
   c.x = x;
   c.n = excess_charge(x);
-  c.D = frequency_resolved_ ? diffusion_at_w0(x) : diffusion(x);
-  c.gamma = frequency_resolved_ ? damping_at_w0(x) : damping(x);
+  if (frequency_resolved_) {
+    // D_w and gamma_w from one pair of quadratures of S_x(+-w0).
+    const double w0 = device_.oscillator.w0;
+    const double up = noise_spectrum(x, w0), down = noise_spectrum(x, -w0);
+    c.D = 0.5 * (up + down);
+    c.gamma = (up - down) / (2.0 * w0 * device_.oscillator.mass);
+  } else {
+    c.D = diffusion(x);
+    c.gamma = damping(x);
+  }
   c.current = current(x);
   return c;
 }
