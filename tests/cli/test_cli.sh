@@ -375,6 +375,10 @@ grep -q "g2(0) undefined" "$tmp/vacq.out" || fail "qutip long-format vacuum: $(c
 # The HEOM method: refusals name the key; a small exact state is written with
 # its density matrix, which `ergon analyze --density` reads back to the same
 # thermodynamics; it runs in a sweep.
+check coefficients-choice 2 'electronic.coefficients = "bogus" is not allowed' -- \
+  "$ergon" steady --method averaged --set electronic.coefficients=bogus
+check coefficients-sequential 2 'available for electronic.model = "resonant_level" only' -- \
+  "$ergon" steady --method averaged --set electronic.model=sequential --set electronic.coefficients=frequency_resolved
 check heom-fock-one 2 "heom.fock = 1 is not allowed" -- "$ergon" steady --method heom --set heom.fock=1
 check heom-tier 2 "heom.tier = 9 is not allowed" -- "$ergon" steady --method heom --set heom.tier=9
 check heom-wideband 2 "lead.L.type = wideband is not allowed" -- \
